@@ -1,0 +1,54 @@
+"""`samizdat sign --all`: (re)sign every published or scheduled statement."""
+
+from __future__ import annotations
+
+from django.core.management.base import BaseCommand, CommandError
+from tqdm import tqdm
+
+from samizdat.authenticity import keys as site_keys
+from samizdat.authenticity import signing
+from samizdat.authenticity.minisign import MinisignError
+
+from ._passphrase import obtain_passphrase
+
+
+class Command(BaseCommand):
+    help = (
+        "Sign published and scheduled statements whose signature is missing or out of date "
+        "(--force: all of them). The passphrase comes from SAMIZDAT_KEY_PASSPHRASE or a prompt."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--all", action="store_true", help="every signable statement")
+        parser.add_argument("ids", nargs="*", type=int, help="statement ids")
+        parser.add_argument("--force", action="store_true", help="re-sign even current ones")
+
+    def handle(self, *args, **options):
+        if not options["all"] and not options["ids"]:
+            raise CommandError("Name statement ids or use --all.")
+        if not site_keys.secret_key_path().exists():
+            raise CommandError(
+                f"No secret key at {site_keys.secret_key_path()}: run `samizdat keys generate`."
+            )
+        try:
+            passphrase = obtain_passphrase() if site_keys.secret_key_is_encrypted() else ""
+            key = site_keys.load_secret_key(passphrase)
+        except (MinisignError, OSError) as exc:
+            raise CommandError(f"Cannot use the signing key: {exc}") from None
+        statements = signing.signable_statements()
+        if options["ids"]:
+            statements = statements.filter(pk__in=options["ids"])
+        total = statements.count()
+        progress = tqdm(
+            statements.iterator(chunk_size=500),
+            total=total,
+            unit="statement",
+            disable=None,  # off when stderr is not a terminal
+            file=self.stderr._out,
+        )
+        signed, unchanged = signing.sign_all(key, progress, force=options["force"])
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Key {key.id}: signed {signed}, already current {unchanged}, of {total}."
+            )
+        )

@@ -1,0 +1,82 @@
+"""`samizdat verify FILE [--sig FILE.minisig] [--pubkey FILE|RW…]`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from samizdat.authenticity import keys as site_keys
+from samizdat.authenticity.minisign import (
+    FormatError,
+    MinisignError,
+    PublicKey,
+    Signature,
+    VerificationError,
+)
+
+MAX_SMALL_FILE = 64 * 1024  # a .minisig or .pub is a few hundred bytes
+
+
+def _read(path: Path, what: str, limit: int | None = None) -> bytes:
+    try:
+        with path.open("rb") as fh:
+            data = fh.read(limit + 1 if limit else -1)
+    except OSError as exc:
+        raise CommandError(f"Cannot read the {what} {path}: {exc.strerror}", returncode=2) from None
+    if limit and len(data) > limit:
+        raise CommandError(f"The {what} {path} is too large to be one.", returncode=2)
+    return data
+
+
+class Command(BaseCommand):
+    help = (
+        "Check a file against its minisign signature. Exit 0 and print the trusted comment "
+        "when valid; exit 1 when the signature does not verify, 2 when an input is unusable."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("file")
+        parser.add_argument("--sig", help="signature file (default: FILE.minisig)")
+        parser.add_argument(
+            "--pubkey", help="public key file or RW… string (default: this site's key)"
+        )
+
+    def public_key(self, value: str | None) -> PublicKey:
+        try:
+            if value is None:
+                key = site_keys.site_public_key()
+                if key is None:
+                    raise CommandError(
+                        "This site has no public key; pass --pubkey FILE or --pubkey RW….",
+                        returncode=2,
+                    )
+                return key.key
+            path = Path(value)
+            if path.is_file():
+                return PublicKey.from_file(_read(path, "public key file", MAX_SMALL_FILE))
+            if value.startswith("RW"):
+                return PublicKey.from_base64(value)
+            raise CommandError(
+                f"--pubkey {value!r} is neither a file nor an RW… key.", returncode=2
+            )
+        except FormatError as exc:
+            raise CommandError(f"Unusable public key: {exc}", returncode=2) from None
+
+    def handle(self, *args, **options):
+        path = Path(options["file"])
+        sig_path = Path(options["sig"] or f"{path}.minisig")
+        key = self.public_key(options["pubkey"])
+        message = _read(path, "file")
+        try:
+            signature = Signature.from_file(_read(sig_path, "signature file", MAX_SMALL_FILE))
+        except FormatError as exc:
+            raise CommandError(f"INVALID — unusable signature file: {exc}", returncode=2) from None
+        try:
+            comment = key.verify(message, signature)
+        except VerificationError as exc:
+            raise CommandError(f"INVALID — {exc}", returncode=1) from None
+        except MinisignError as exc:  # pragma: no cover - defensive
+            raise CommandError(f"INVALID — {exc}", returncode=2) from None
+        self.stdout.write(f"Signature and comment signature verified (key {key.id})")
+        self.stdout.write(f"Trusted comment: {comment}")

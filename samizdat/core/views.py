@@ -1,0 +1,38 @@
+"""Site-wide views: the root redirect and error pages in the site's style."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.template import loader
+from django.utils.translation import get_language_from_request
+
+
+def root_redirect(request: HttpRequest) -> HttpResponse:
+    """``/`` → ``/<lang>/`` by Accept-Language (default ru); vary so caches keep them apart."""
+    language = get_language_from_request(request, check_path=False) or settings.LANGUAGE_CODE
+    if language not in dict(settings.LANGUAGES):
+        language = settings.LANGUAGE_CODE
+    response = HttpResponseRedirect(f"{request.META.get('SCRIPT_NAME', '')}/{language}/")
+    response["Vary"] = "Accept-Language, Cookie"
+    return response
+
+
+def _error(request: HttpRequest, template: str, status: int) -> HttpResponse:
+    try:
+        body = loader.render_to_string(template, {"status": status}, request)
+    except Exception:  # the error page itself must never fail
+        body = f"<!doctype html><title>{status}</title><h1>{status}</h1>"
+    return HttpResponse(body, status=status)
+
+
+def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return _error(request, "404.html", 404)
+
+
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return _error(request, "400.html", 400)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    return _error(request, "500.html", 500)

@@ -1,0 +1,20 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class DiscussionConfig(AppConfig):
+    name = "samizdat.discussion"
+    label = "discussion"
+    verbose_name = _("Discussion")
+
+    def ready(self) -> None:
+        from django.contrib import admin
+
+        # The admin index shows the moderation queue (unless another app set its own index).
+        if admin.site.index_template is None:
+            admin.site.index_template = "discussion/admin/index.html"
+
+    def demo_setup(self, stdout) -> None:
+        from .demo import load_demo_comments
+
+        stdout.write(load_demo_comments())

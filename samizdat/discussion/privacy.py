@@ -1,0 +1,91 @@
+"""Keyed hashes instead of personal data.
+
+* The client address is stored only as an HMAC whose key is derived from SECRET_KEY and the UTC
+  date, so the key rotates daily and hashes from different days cannot be linked. IPv6
+  addresses are cut to their /64 network first (one subscriber usually owns a whole /64).
+* An author is recognised by a keyed hash of the lower-cased email, or by a random author key
+  kept in a signed cookie (stored here only as a hash).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import ipaddress
+import secrets
+
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
+from django.utils.crypto import salted_hmac
+
+from . import conf
+
+AUTHOR_COOKIE = "samizdat_commenter"
+AUTHOR_COOKIE_SALT = "samizdat.discussion.author"
+AUTHOR_COOKIE_MAX_AGE = 365 * 24 * 3600
+
+
+def client_ip(request: HttpRequest) -> str:
+    """The client address: REMOTE_ADDR, or the configured proxy header's first entry."""
+    header = conf.client_ip_header()
+    raw = request.META.get(header, "") if header else ""
+    raw = raw.split(",")[0].strip() if raw else request.META.get("REMOTE_ADDR", "")
+    return raw[:100]
+
+
+def network_key(ip: str) -> str:
+    """What is hashed: the IPv4 address, or the IPv6 /64 network; junk stays as typed."""
+    try:
+        address = ipaddress.ip_address(ip.strip().strip("[]"))
+    except ValueError:
+        return ip.strip()[:100]
+    if address.version == 6 and address.ipv4_mapped:
+        return str(address.ipv4_mapped)
+    if address.version == 6:
+        return str(ipaddress.ip_network(f"{address}/64", strict=False))
+    return str(address)
+
+
+def ip_hash(ip: str, day: dt.date | None = None) -> str:
+    day = day or timezone.now().astimezone(dt.UTC).date()
+    return salted_hmac(
+        f"samizdat.discussion.ip.{day.isoformat()}", network_key(ip), algorithm="sha256"
+    ).hexdigest()
+
+
+def email_hash(email: str) -> str:
+    if not email:
+        return ""
+    return salted_hmac(
+        "samizdat.discussion.email", email.strip().lower(), algorithm="sha256"
+    ).hexdigest()
+
+
+def author_key_hash(key: str) -> str:
+    if not key:
+        return ""
+    return salted_hmac("samizdat.discussion.author-key", key, algorithm="sha256").hexdigest()
+
+
+def read_author_key(request: HttpRequest) -> str:
+    """The author key from the signed cookie, or "" when absent, forged or too old."""
+    value = request.get_signed_cookie(
+        AUTHOR_COOKIE, default="", salt=AUTHOR_COOKIE_SALT, max_age=AUTHOR_COOKIE_MAX_AGE
+    )
+    return value if isinstance(value, str) and 16 <= len(value) <= 64 else ""
+
+
+def new_author_key() -> str:
+    return secrets.token_urlsafe(24)
+
+
+def set_author_cookie(response: HttpResponse, key: str, secure: bool) -> None:
+    """SameSite=Strict: a cross-site form post never carries the trusted-author cookie."""
+    response.set_signed_cookie(
+        AUTHOR_COOKIE,
+        key,
+        salt=AUTHOR_COOKIE_SALT,
+        max_age=AUTHOR_COOKIE_MAX_AGE,
+        httponly=True,
+        samesite="Strict",
+        secure=secure,
+    )

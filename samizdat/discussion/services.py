@@ -1,0 +1,83 @@
+"""Saving a checked comment and the moderation actions (called by views, admin and tests)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from . import conf, notifications, privacy, spam
+from .forms import CommentForm
+from .models import BlockedTerm, Comment
+
+RATE_CLIENT_ERROR = _(
+    "Too many comments from your connection just now. Please wait a few minutes and send "
+    "again; your text is kept."
+)
+RATE_STATEMENT_ERROR = _(
+    "This discussion is receiving very many comments just now. Please try again in a few "
+    "minutes; your text is kept."
+)
+
+
+def save_comment(
+    form: CommentForm, *, client_hash: str, author_key: str, language: str
+) -> Comment | str:
+    """Apply the rate limits and content rules to a valid form; return the comment or an error."""
+    statement = form.statement
+    if spam.over_rate("client", client_hash, conf.client_rate()):
+        return RATE_CLIENT_ERROR
+    if spam.over_rate("statement", str(statement.pk), conf.statement_rate()):
+        return RATE_STATEMENT_ERROR
+    data = form.cleaned_data
+    email_hash = privacy.email_hash(data["email"])
+    key_hash = privacy.author_key_hash(author_key)
+    decision = spam.verdict(
+        honeypot=data.get("website", ""),
+        name=data["name"],
+        text=data["text"],
+        email=data["email"],
+        known_author=spam.is_known_author(email_hash, key_hash),
+        terms=BlockedTerm.objects.all(),
+    )
+    parent = form.parent_comment
+    comment = Comment(
+        statement=statement,
+        parent=parent,
+        depth=(parent.depth + 1) if parent else 0,
+        language=language,
+        name=data["name"],
+        text=data["text"],
+        # The address is kept only for reply notifications the author asked for.
+        email=data["email"] if data["notify"] else "",
+        notify_replies=bool(data["notify"] and data["email"]),
+        email_hash=email_hash,
+        author_key_hash=key_hash,
+        ip_hash=client_hash,
+        status=decision.status,
+    )
+    comment.set_reasons(decision.reasons)
+    comment.save()
+    if comment.status == Comment.Status.PENDING:
+        transaction.on_commit(lambda: notifications.notify_moderators(comment))
+    elif comment.status == Comment.Status.APPROVED:
+        transaction.on_commit(lambda: notifications.notify_reply(comment))
+    return comment
+
+
+def moderate(comments: Iterable[Comment], status: str, user=None) -> int:
+    """Set the status of comments; newly approved replies notify their parent's author."""
+    changed = 0
+    for comment in comments:
+        if comment.status == status:
+            continue
+        comment.status = status
+        comment.moderated_at = timezone.now()
+        comment.moderated_by = user if getattr(user, "pk", None) else None
+        comment.save(update_fields=["status", "moderated_at", "moderated_by"])
+        changed += 1
+        if status == Comment.Status.APPROVED:
+            notifications.notify_reply(comment)
+    return changed

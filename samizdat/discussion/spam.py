@@ -1,0 +1,140 @@
+"""Anti-spam layers, each a small function; :func:`verdict` combines the content rules.
+
+Layers that *refuse* a post (nothing is saved, the reader gets a clear error and a fresh
+challenge): the captcha token (see captcha.py), the minimum time, the rate limits. Layers that
+*hold* a post (saved as pending, with the reason): links, blocklist "hold" terms, first comment
+of an unknown author. Layers that *bin* a post (saved as spam, the sender is told it awaits
+moderation): the honeypot and blocklist "spam" terms.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.core.cache import cache
+from django.db.models import Q
+
+from . import captcha, conf
+from .conf import Rate
+from .models import BlockedTerm, Comment, Reason
+from .text import count_links, link_hosts
+
+
+def honeypot_filled(value: str | None) -> bool:
+    """The hidden field people never see; anything in it means a form-filling robot."""
+    return bool((value or "").strip())
+
+
+def too_fast(issued: float, min_seconds: int, now: float | None = None) -> bool:
+    """Submitted sooner after the form was rendered than a person can read and type."""
+    return ((captcha.now() if now is None else now) - issued) < min_seconds
+
+
+def _count(cache_key: str, ttl: int) -> int:
+    cache.add(cache_key, 0, ttl)
+    try:
+        return cache.incr(cache_key)
+    except ValueError:  # the key expired between add() and incr()
+        cache.set(cache_key, 1, ttl)
+        return 1
+
+
+def hit_rate(scope: str, key: str, rate: Rate, now: float | None = None) -> float:
+    """Count one event; return the sliding-window estimate of events in the last window.
+
+    Two fixed-window counters in the shared cache (Redis with several app servers): this
+    window's count plus the previous window's, weighted by how much of it still overlaps.
+    Refused events count too, so a client that keeps posting above the limit stays limited.
+    """
+    now = captcha.now() if now is None else now
+    window, into = divmod(now, rate.window)
+    prefix = f"discussion:rate:{scope}:{key}:{rate.window}"
+    current = _count(f"{prefix}:{int(window)}", 2 * rate.window + 5)
+    previous = cache.get(f"{prefix}:{int(window) - 1}", 0)
+    return current + previous * (1 - into / rate.window)
+
+
+def over_rate(scope: str, key: str, rate: Rate, now: float | None = None) -> bool:
+    """Count this event; True once more than ``rate.limit`` happened in the last window."""
+    return hit_rate(scope, key, rate, now) > rate.limit
+
+
+def too_many_links(name: str, text: str, max_links: int) -> bool:
+    return count_links(name) + count_links(text) > max_links
+
+
+def _fold(value: str) -> str:
+    return value.casefold().replace("ё", "е")
+
+
+def blocklist_matches(
+    name: str, text: str, email: str, terms: Iterable[BlockedTerm]
+) -> list[BlockedTerm]:
+    """Blocked words (whole words, any case) in name or text; blocked domains in links/email."""
+    words = _fold(f"{name}\n{text}")
+    hosts = link_hosts(f"{name}\n{text}")
+    if "@" in email:
+        hosts.append(email.rsplit("@", 1)[1].lower())
+    hosts = [h.removeprefix("www.") for h in hosts]
+    matched = []
+    for term in terms:
+        needle = _fold(term.term.strip())
+        if not needle:
+            continue
+        if term.kind == BlockedTerm.Kind.DOMAIN:
+            domain = needle.removeprefix("www.").strip(".")
+            if any(h == domain or h.endswith("." + domain) for h in hosts):
+                matched.append(term)
+        elif re.search(rf"(?<!\w){re.escape(needle)}(?!\w)", words):
+            matched.append(term)
+    return matched
+
+
+def is_known_author(email_hash: str, author_key_hash: str) -> bool:
+    """Has this author (same email hash or same cookie key) had a comment approved before?"""
+    q = Q()
+    if email_hash:
+        q |= Q(email_hash=email_hash)
+    if author_key_hash:
+        q |= Q(author_key_hash=author_key_hash)
+    return bool(q) and Comment.objects.approved().filter(q).exists()
+
+
+@dataclass
+class Verdict:
+    status: str
+    reasons: list[str] = field(default_factory=list)
+
+
+def verdict(
+    *,
+    honeypot: str,
+    name: str,
+    text: str,
+    email: str,
+    known_author: bool,
+    terms: Iterable[BlockedTerm],
+) -> Verdict:
+    """Approve, hold or bin a comment that passed the captcha, timing and rate limits."""
+    reasons: list[str] = []
+    spam = honeypot_filled(honeypot)
+    if spam:
+        reasons.append(Reason.HONEYPOT)
+    for term in blocklist_matches(name, text, email, terms):
+        if term.action == BlockedTerm.Action.SPAM:
+            spam = True
+            reasons.append(Reason.BLOCKLIST_SPAM)
+        else:
+            reasons.append(Reason.BLOCKLIST)
+    if too_many_links(name, text, conf.max_links()):
+        reasons.append(Reason.LINKS)
+    if conf.moderate_first() and not known_author:
+        reasons.append(Reason.FIRST)
+    if conf.moderate_all():
+        reasons.append(Reason.MODERATE_ALL)
+    reasons = [str(r) for r in dict.fromkeys(reasons)]
+    if spam:
+        return Verdict(Comment.Status.SPAM, reasons)
+    return Verdict(Comment.Status.PENDING if reasons else Comment.Status.APPROVED, reasons)

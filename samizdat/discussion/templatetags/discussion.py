@@ -1,0 +1,80 @@
+"""``{% comment_section %}``: the comments of ``statement`` in two queries, however many."""
+
+from __future__ import annotations
+
+from django import template
+from django.utils.safestring import SafeString
+from django.utils.translation import get_language
+
+from .. import captcha, conf
+from ..forms import CommentForm
+from ..models import Comment, CommentPolicy, comments_open
+from ..text import render_comment
+
+register = template.Library()
+NOTICES = {"pending", "posted"}
+
+
+def build_threads(comments: list[Comment]) -> list[Comment]:
+    """Top-level comments, each with ``thread_children``; replies to hidden comments go on top."""
+    by_id = {c.pk: c for c in comments}
+    roots: list[Comment] = []
+    for c in comments:
+        c.thread_children = []
+    for c in comments:
+        parent = by_id.get(c.parent_id) if c.parent_id else None
+        (parent.thread_children if parent is not None else roots).append(c)
+    return roots
+
+
+@register.inclusion_tag("discussion/comments.html", takes_context=True)
+def comment_section(context) -> dict:
+    statement = context["statement"]
+    request = context.get("request")
+    static_export = bool(context.get("static_export"))
+    comments = list(
+        Comment.objects.approved()
+        .filter(statement_id=statement.pk)
+        .only("pk", "parent_id", "name", "text", "created_at")
+        .order_by("created_at", "pk")
+    )
+    policy = CommentPolicy.objects.filter(statement_id=statement.pk).first()
+    is_open = comments_open(statement, policy)
+    show_form = is_open and not static_export
+    form: CommentForm | None = context.get("comment_form")
+    token = challenge = None
+    if show_form:
+        retry = bool(form is not None and form.is_bound)
+        token, challenge = captcha.fresh(statement.pk, retry=retry)
+        if form is None:
+            form = CommentForm(statement=statement)
+    language = (get_language() or statement.language)[:2]
+    notice = request.GET.get("comment") if request is not None and not static_export else None
+    reply_to = context.get("reply_to") or getattr(form, "parent_comment", None)
+    return {
+        "statement": statement,
+        "threads": build_threads(comments),
+        "count": len(comments),
+        "is_open": is_open,
+        "show_form": show_form,
+        "static_export": static_export,
+        "site_url": context.get("site_url", ""),
+        "form": form,
+        "comment_error": context.get("comment_error"),
+        "reply_to": reply_to,
+        "token": token,
+        "challenge": challenge.parts(language) if challenge else None,
+        "notice": notice if notice in NOTICES else None,
+        "retention_days": conf.ip_retention_days(),
+        "max_depth": conf.MAX_DEPTH,
+    }
+
+
+@register.filter
+def comment_html(text: str) -> SafeString:
+    return render_comment(text or "")
+
+
+@register.simple_tag
+def pending_comment_count() -> int:
+    return Comment.objects.pending().count()

@@ -1,0 +1,49 @@
+"""Fixtures for the discussion tests: a controllable clock, a clean cache and a word-parsing bot."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from django.core.cache import cache
+
+from samizdat.discussion import captcha
+
+from .bot import Bot
+
+
+class Clock:
+    """Replaces captcha.now(); tests move time forward instead of sleeping."""
+
+    def __init__(self) -> None:
+        self.t = float(int(time.time()))
+
+    def __call__(self) -> float:
+        return self.t
+
+    def advance(self, seconds: float) -> None:
+        self.t += seconds
+
+
+@pytest.fixture(autouse=True)
+def _clean_cache():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def clock(monkeypatch) -> Clock:
+    c = Clock()
+    monkeypatch.setattr(captcha, "now", c)
+    return c
+
+
+@pytest.fixture
+def statement(make_statement):
+    return make_statement(title="О запрете партии", language="ru")
+
+
+@pytest.fixture
+def bot(client, clock) -> Bot:
+    return Bot(client, clock)

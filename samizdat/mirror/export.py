@@ -1,0 +1,397 @@
+"""``export_mirror``: render the public site into a static tree, atomically and incrementally.
+
+1. Validate the target and take the lock (tree.py).
+2. Render the mirror's own pages (offline search page per language, the root language chooser):
+   they carry the site-wide header and footer, so their bytes, with a stamp of the code and the
+   settings, make the *global fingerprint* — a changed section name, page title, signing key id
+   or template re-renders everything.
+3. Plan every URL with its data fingerprint (plan.py); a URL whose fingerprint and file are
+   unchanged since the previous export is carried over, the others are rendered through the
+   test client with the ``samizdat.export`` environ key, and HTML is relinked (rewrite.py).
+4. Copy the static and media files the pages reference, remove what is no longer produced,
+   write the manifest, swap the staged tree in.
+"""
+
+from __future__ import annotations
+
+import gc
+import hashlib
+import logging
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import django
+from django.conf import settings
+from django.contrib.staticfiles import finders
+from django.template.loader import render_to_string
+from django.test import Client, RequestFactory, override_settings
+from django.utils import timezone
+from django.utils.translation import gettext, override
+
+from .links import LinkMap
+from .paths import fs_name, is_safe_rel, relative_link, url_file
+from .plan import Spec, discover_routes, plan, take_snapshot
+from .plan import digest as fingerprint
+from .rewrite import Rewriter
+from .searchindex import build_index, index_script
+from .tree import FORMAT, MirrorError, MirrorTree, Staging
+
+EXPORT_KEY = "samizdat.export"
+PACKAGE_DIR = Path(__file__).resolve().parent.parent
+GC_EVERY = 2000  # rendered pages between garbage collections (see manual_gc)
+CODE_SUFFIXES = {".py", ".html", ".po", ".css", ".js", ".txt", ".xml", ".json"}
+
+
+@dataclass
+class ExportResult:
+    target: Path
+    files: int = 0
+    rendered: int = 0
+    written: int = 0
+    linked: int = 0
+    removed: int = 0
+    seconds: float = 0.0
+    full: bool = False
+    not_rendered: list[str] = field(default_factory=list)  # URLs that answered other than 200
+    missing_assets: list[str] = field(default_factory=list)
+    fallbacks: dict[str, str] = field(default_factory=dict)
+    unsupported_routes: list[str] = field(default_factory=list)
+
+
+def sha(data: bytes) -> str:
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+def code_stamp() -> str:
+    """Sizes and times of the package's templates, code, translations and static files."""
+    entries = []
+    for path in sorted(PACKAGE_DIR.rglob("*")):
+        if path.suffix in CODE_SUFFIXES and not {"__pycache__", "tests"} & set(path.parts):
+            stat = path.stat()
+            entries.append((str(path.relative_to(PACKAGE_DIR)), stat.st_size, stat.st_mtime_ns))
+    return fingerprint(django.get_version(), entries)
+
+
+def settings_stamp(site_url: str) -> tuple:
+    names = [
+        "ONION_URL",
+        "SITE_NAME",
+        "LANGUAGES",
+        "LANGUAGE_CODE",
+        "STATEMENTS_PER_PAGE",
+        "HOME_STATEMENTS",
+        "STATIC_URL",
+        "MEDIA_URL",
+        "TIME_ZONE",
+    ]
+    return (site_url, *(repr(getattr(settings, n, None)) for n in names))
+
+
+@contextmanager
+def export_settings(site_url: str) -> Iterator[None]:
+    """Absolute links (canonical, feeds) use ``site_url``; the renderer may use its host.
+
+    404s are expected (a signature not made yet, an empty feed) and not logged one by one.
+    """
+    host = urlsplit(site_url).hostname or "testserver"
+    request_log = logging.getLogger("django.request")
+    level = request_log.level
+    request_log.setLevel(logging.ERROR)
+    try:
+        with override_settings(SITE_URL=site_url, ALLOWED_HOSTS=[*settings.ALLOWED_HOSTS, host]):
+            with override(settings.LANGUAGE_CODE):
+                yield
+    finally:
+        request_log.setLevel(level)
+
+
+@contextmanager
+def manual_gc() -> Iterator[None]:
+    """No automatic garbage collection while the export holds two manifests of tens of thousands
+    of entries (each collection would walk them all); Export.run collects every few thousand
+    rendered pages instead."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+class Renderer:
+    """Pages through the real URLconf, views, middleware and templates, marked as export."""
+
+    def __init__(self, site_url: str):
+        parts = urlsplit(site_url)
+        self.secure = parts.scheme == "https"
+        self.extra = {"HTTP_HOST": parts.netloc or "testserver", EXPORT_KEY: True}
+        self.client = Client(raise_request_exception=True)
+
+    def view(self, url: str) -> tuple[bytes, str] | None:
+        try:
+            response = self.client.get(url, secure=self.secure, **self.extra)
+        except Exception as exc:
+            raise MirrorError(f"Rendering {url} failed: {exc!r}") from exc
+        if response.status_code != 200:
+            return None
+        if response.streaming:
+            body = b"".join(response.streaming_content)
+        else:
+            body = response.content
+        return body, response.get("Content-Type", "")
+
+    def template(self, name: str, url: str, language: str, context: dict) -> bytes:
+        request = RequestFactory().get(url, secure=self.secure, **self.extra)
+        request.LANGUAGE_CODE = language
+        with override(language):
+            return render_to_string(name, context, request=request).encode()
+
+
+def inject_search_link(html: str, href: str, label: str) -> str:
+    """Add a link to the offline search page to the section navigation of a page without one."""
+    start = html.find('class="sections')
+    end = html.find("</nav>", start) if start >= 0 else -1
+    if end < 0:
+        return html
+    return f'{html[:end]}<a class="mirror-search-link" href="{href}">{label}</a>{html[end:]}'
+
+
+class Export:
+    def __init__(self, tree: MirrorTree, site_url: str, previous: dict | None, progress: bool):
+        self.tree = tree
+        self.site_url = site_url
+        self.previous = previous or {}
+        self.progress = progress
+        self.languages = [code for code, _name in settings.LANGUAGES]
+        self.renderer = Renderer(site_url)
+        self.result = ExportResult(target=tree.live, full=previous is None)
+
+    # -- planning ------------------------------------------------------------------------
+
+    def own_pages(self) -> dict[str, bytes]:
+        pages = {}
+        for lang in self.languages:
+            url = f"/{lang}/search/"
+            context = {"search_path": url, "index_url": url + "search-index.js"}
+            pages[url] = self.renderer.template("mirror/search.html", url, lang, context)
+        pages["/"] = self.renderer.template("mirror/root.html", "/", settings.LANGUAGE_CODE, {})
+        return pages
+
+    def specs(self, own: dict[str, bytes]) -> dict[str, Spec]:
+        self.global_fp = fingerprint(
+            FORMAT,
+            code_stamp(),
+            settings_stamp(self.site_url),
+            sorted((url, sha(body)) for url, body in own.items()),
+        )
+        snapshot = take_snapshot()
+        self.plan = plan(snapshot, discover_routes(), self.languages)
+        self.result.unsupported_routes = sorted({r.name for r in self.plan.unsupported})
+        specs = self.plan.specs
+        for lang in self.languages:
+            url = f"/{lang}/search/search-index.js"
+            specs[url] = Spec(url, self.plan.language_fps[lang], "index", lang)
+        for url in own:
+            specs[url] = Spec(url, "", "own", None)
+        return specs
+
+    # -- rendering -----------------------------------------------------------------------
+
+    def render(self, spec: Spec, own: dict[str, bytes]) -> tuple[bytes, bool] | None:
+        """The bytes of one URL and whether they are HTML; None when it does not render."""
+        if spec.kind == "own":
+            return own[spec.url], True
+        if spec.kind == "index":
+            page = url_file(f"/{spec.language}/search/")
+            return index_script(build_index(spec.language, page)), False
+        out = self.renderer.view(spec.url)
+        if out is None:
+            return None
+        body, content_type = out
+        return body, content_type.startswith("text/html")
+
+    def relink(self, rel: str, html: bytes, language: str | None) -> tuple[bytes, list[str]]:
+        rewriter = Rewriter(rel, self.links.resolve, self.links.search_page)
+        text = rewriter.html(html.decode("utf-8", "surrogateescape"))
+        if not rewriter.search_forms and language:
+            search = url_file(f"/{language}/search/")
+            with override(language):
+                text = inject_search_link(text, relative_link(rel, search), gettext("Search"))
+        assets = sorted(r for r in rewriter.refs if self.links.is_asset("/" + r))
+        return text.encode("utf-8", "surrogateescape"), assets
+
+    def asset_source(self, rel: str) -> Path | None:
+        if not is_safe_rel(rel):
+            return None
+        path = "/" + rel
+        for prefix, root in self.asset_roots:
+            if prefix and path.startswith(prefix):
+                name = fs_name(path[len(prefix) :])
+                if root is None:
+                    found = finders.find(name)
+                    return Path(found) if found else None
+                candidate = (root / name).resolve()
+                if candidate.is_file() and candidate.is_relative_to(root.resolve()):
+                    return candidate
+        return None
+
+    def copy_assets(self, files: dict, staging: Staging) -> None:
+        self.asset_roots = [
+            (self.links.static_prefix, None),
+            (self.links.media_prefix, Path(settings.MEDIA_ROOT)),
+        ]
+        previous = self.previous.get("files", {})
+        pending = sorted({a for entry in files.values() if len(entry) > 2 for a in entry[2]})
+        seen: set[str] = set()
+        while pending:
+            rel = pending.pop()
+            if rel in seen or rel in files:
+                continue
+            seen.add(rel)
+            source = self.asset_source(rel)
+            if source is None:
+                self.result.missing_assets.append(rel)
+                continue
+            stat = source.stat()
+            fp = fingerprint("asset", str(source), stat.st_size, stat.st_mtime_ns)
+            old = previous.get(rel)
+            if old and old[0] == fp:
+                try:
+                    staging.carry(rel, old[1])
+                    files[rel] = old
+                    pending.extend(old[2] if len(old) > 2 else [])
+                    continue
+                except FileNotFoundError:
+                    pass
+            data, refs = source.read_bytes(), []
+            if rel.endswith(".css"):
+                rewriter = Rewriter(rel, self.links.resolve, self.links.search_page)
+                data = rewriter.css(data.decode("utf-8")).encode("utf-8")
+                refs = sorted(r for r in rewriter.refs if self.links.is_asset("/" + r))
+            digest_ = sha(data)
+            staging.put(rel, data, digest_)
+            files[rel] = [fp, digest_, refs] if refs else [fp, digest_]
+            pending.extend(refs)
+
+    def run(self) -> ExportResult:
+        from tqdm import tqdm
+
+        own = self.own_pages()
+        specs = self.specs(own)
+        self.links = LinkMap(set(specs), self.site_url, self.languages)
+        # Same code, settings and site-wide header/footer as last time: compare per URL.
+        same_global = self.previous.get("global") == self.global_fp
+        previous_files = self.previous.get("files", {}) if same_global else {}
+        previous_skipped = self.previous.get("skipped", {}) if same_global else {}
+        staging = self.tree.open_staging(self.previous or None, self.progress)
+        try:
+            files: dict[str, list] = {}
+            skipped: dict[str, str] = {}
+            todo = []
+            for url in sorted(specs):
+                spec, rel = specs[url], specs[url].rel
+                old = previous_files.get(rel)
+                if old and old[0] == self.plan.scope_fp(spec, old[3] if len(old) > 3 else ()):
+                    try:
+                        staging.carry(rel, old[1])
+                        files[rel] = old
+                        continue
+                    except FileNotFoundError:
+                        pass
+                elif previous_skipped.get(url) == spec.fp:
+                    skipped[url] = spec.fp
+                    continue
+                todo.append((spec, rel))
+            for spec, rel in tqdm(
+                todo, desc="Rendering", unit="page", disable=not self.progress, smoothing=0.1
+            ):
+                out = self.render(spec, own)
+                self.result.rendered += 1
+                if self.result.rendered % GC_EVERY == 0:
+                    gc.collect()
+                if out is None:
+                    skipped[spec.url] = spec.fp
+                    continue
+                data, is_html = out
+                linked = []
+                if spec.scope:  # what this home page, feed or first listing page shows
+                    linked = self.plan.linked_statements(data.decode("utf-8", "replace"))
+                assets: list[str] = []
+                if is_html:
+                    data, assets = self.relink(rel, data, spec.language)
+                digest_ = sha(data)
+                staging.put(rel, data, digest_)
+                entry = [self.plan.scope_fp(spec, linked), digest_, assets, linked]
+                files[rel] = entry[: 4 if linked else 3 if assets else 2]
+            self.copy_assets(files, staging)
+            staging.prune(set(files))
+            staging.commit(
+                {
+                    "format": FORMAT,
+                    "generator": "samizdat",
+                    "exported_at": timezone.now().isoformat(),
+                    "site_url": self.site_url,
+                    "global": self.global_fp,
+                    "files": files,
+                    "skipped": skipped,
+                }
+            )
+        except BaseException:
+            try:  # the live mirror was never touched; drop the half-updated spare
+                self.tree.discard_spare()
+            except OSError:
+                pass
+            raise
+        self.tree.swap_in()
+        if not self.previous:  # else the spare now holds the previous, complete mirror
+            self.tree.prepare_spare(self.progress)
+        result = self.result
+        result.files = len(files)
+        result.written, result.linked, result.removed = (
+            staging.written,
+            staging.linked,
+            staging.removed,
+        )
+        result.not_rendered = sorted(skipped)
+        result.fallbacks = dict(self.links.fallbacks)
+        return result
+
+
+def _os_error_message(exc: OSError, tree: MirrorTree) -> str:
+    import errno
+
+    what = "The disk is full" if exc.errno in (errno.ENOSPC, errno.EDQUOT) else "Writing failed"
+    where = f" ({exc.filename})" if exc.filename else ""
+    return (
+        f"{what}: {exc.strerror or exc}{where}. The export was abandoned; "
+        f"{tree.live} was left as it was."
+    )
+
+
+def export_mirror(
+    target: Path | str,
+    *,
+    base_url: str | None = None,
+    full: bool = False,
+    progress: bool = False,
+) -> ExportResult:
+    """Export the public site into ``target``; see docs/mirror.md."""
+    started = time.monotonic()
+    site_url = (base_url or settings.SITE_URL).rstrip("/")
+    tree = MirrorTree(target)
+    tree.validate()
+    with tree.locked(), manual_gc():
+        try:
+            tree.recover()
+            previous = None if full else tree.live_manifest()
+            with export_settings(site_url):
+                result = Export(tree, site_url, previous, progress).run()
+        except OSError as exc:
+            raise MirrorError(_os_error_message(exc, tree)) from exc
+    result.seconds = time.monotonic() - started
+    return result

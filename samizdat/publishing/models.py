@@ -1,0 +1,280 @@
+"""Statements in sections, in ru/kk/en, linked as translations of each other."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from .markup import render_markdown
+
+LANGUAGE_CHOICES = [(code, name) for code, name in settings.LANGUAGES]
+# Slugs that would shadow fixed URLs under a language prefix.
+RESERVED_SLUGS = {"tags", "pages", "search", "feeds", "page", "static", "media", "admin"}
+
+
+def validate_section_slug(value: str) -> None:
+    if value in RESERVED_SLUGS:
+        raise ValidationError(_("“%(slug)s” is reserved for site URLs."), params={"slug": value})
+
+
+class Section(models.Model):
+    slug = models.SlugField(_("slug"), unique=True, validators=[validate_section_slug])
+    name_ru = models.CharField(_("name (Russian)"), max_length=100)
+    name_kk = models.CharField(_("name (Kazakh)"), max_length=100)
+    name_en = models.CharField(_("name (English)"), max_length=100)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["order", "slug"]
+        verbose_name = _("section")
+        verbose_name_plural = _("sections")
+
+    def __str__(self) -> str:
+        return self.name_en or self.slug
+
+    def name_in(self, language: str | None = None) -> str:
+        language = language or get_language() or settings.LANGUAGE_CODE
+        return getattr(self, f"name_{language[:2]}", "") or self.name_ru
+
+    @property
+    def name(self) -> str:
+        return self.name_in()
+
+    def get_absolute_url(self, language: str | None = None) -> str:
+        return reverse("publishing:section", kwargs={"section": self.slug})
+
+
+class Tag(models.Model):
+    name = models.CharField(_("name"), max_length=100)
+    slug = models.SlugField(_("slug"), unique=True, allow_unicode=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("tag")
+        verbose_name_plural = _("tags")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("publishing:tag", kwargs={"tag": self.slug})
+
+
+class Image(models.Model):
+    """An uploaded image, re-encoded without metadata, with width variants beside it."""
+
+    file = models.ImageField(_("file"), upload_to="images/%Y/%m/")
+    alt = models.CharField(
+        _("alt text"),
+        max_length=300,
+        help_text=_("Describe the image for readers who cannot see it. Required."),
+    )
+    caption = models.CharField(_("caption"), max_length=300, blank=True)
+    width = models.PositiveIntegerField(default=0, editable=False)
+    height = models.PositiveIntegerField(default=0, editable=False)
+    # {"480": "images/2026/11/x-480w.jpg", ...}
+    variants = models.JSONField(default=dict, blank=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("image")
+        verbose_name_plural = _("images")
+
+    def __str__(self) -> str:
+        return self.alt[:60]
+
+    def srcset(self) -> str:
+        from django.core.files.storage import default_storage
+
+        return ", ".join(
+            f"{default_storage.url(path)} {width}w"
+            for width, path in sorted(self.variants.items(), key=lambda kv: int(kv[0]))
+        )
+
+
+class TranslationGroup(models.Model):
+    """Links the language versions of one statement."""
+
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("translation group")
+        verbose_name_plural = _("translation groups")
+
+    def __str__(self) -> str:
+        return f"#{self.pk}"
+
+
+class StatementQuerySet(models.QuerySet):
+    def published(self) -> StatementQuerySet:
+        """The only definition of "visible to the public"."""
+        return self.filter(
+            status__in=[Statement.Status.PUBLISHED, Statement.Status.SCHEDULED],
+            published_at__lte=timezone.now(),
+        )
+
+    def in_language(self, language: str) -> StatementQuerySet:
+        return self.filter(language=language)
+
+    def for_listing(self) -> StatementQuerySet:
+        return self.select_related("section", "lead_image").order_by("-published_at", "-pk")
+
+
+class Statement(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SCHEDULED = "scheduled", _("Scheduled")
+        PUBLISHED = "published", _("Published")
+
+    title = models.CharField(_("title"), max_length=300)
+    slug = models.SlugField(_("slug"), max_length=200, allow_unicode=True)
+    language = models.CharField(_("language"), max_length=2, choices=LANGUAGE_CHOICES)
+    section = models.ForeignKey(
+        Section, on_delete=models.PROTECT, related_name="statements", verbose_name=_("section")
+    )
+    issuer = models.CharField(
+        _("issuer line"),
+        max_length=300,
+        blank=True,
+        help_text=_("The body that issues the statement, e.g. “Political Council of …”."),
+    )
+    summary = models.TextField(_("summary"), blank=True)
+    body = models.TextField(_("body (Markdown)"), blank=True)
+    body_html = models.TextField(editable=False, blank=True)
+    lead_image = models.ForeignKey(
+        Image,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("lead image"),
+    )
+    tags = models.ManyToManyField(
+        Tag, blank=True, related_name="statements", verbose_name=_("tags")
+    )
+    translation_group = models.ForeignKey(
+        TranslationGroup,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="statements",
+        verbose_name=_("translation group"),
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT, db_index=True
+    )
+    published_at = models.DateTimeField(_("publication time"), null=True, blank=True, db_index=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = StatementQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_at", "-pk"]
+        verbose_name = _("statement")
+        verbose_name_plural = _("statements")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["language", "slug"], name="statement_slug_per_language"
+            ),
+            models.UniqueConstraint(
+                fields=["translation_group", "language"], name="one_version_per_language"
+            ),
+        ]
+        indexes = [models.Index(fields=["language", "status", "published_at"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def clean(self) -> None:
+        if self.status == self.Status.SCHEDULED and not self.published_at:
+            raise ValidationError({"published_at": _("A scheduled statement needs a time.")})
+
+    def save(self, *args, **kwargs) -> None:
+        self.body_html = render_markdown(self.body)
+        if self.status == self.Status.PUBLISHED and not self.published_at:
+            self.published_at = timezone.now()
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        from django.utils.translation import override
+
+        with override(self.language):
+            return reverse(
+                "publishing:statement",
+                kwargs={"section": self.section.slug, "slug": self.slug},
+            )
+
+    @property
+    def is_public(self) -> bool:
+        return (
+            self.status in (self.Status.PUBLISHED, self.Status.SCHEDULED)
+            and self.published_at is not None
+            and self.published_at <= timezone.now()
+        )
+
+    def translations(self) -> list[Statement]:
+        """Published other-language versions (uses the prefetch cache when present)."""
+        if self.translation_group_id is None:
+            return []
+        cache = getattr(self, "_prefetched_translations", None)
+        if cache is not None:
+            return cache
+        return list(
+            Statement.objects.published()
+            .filter(translation_group_id=self.translation_group_id)
+            .exclude(pk=self.pk)
+            .select_related("section")
+            .order_by("language")
+        )
+
+    def link_translation(self, other: Statement) -> TranslationGroup:
+        """Put ``other`` into this statement's translation group, creating it if needed."""
+        group = (
+            self.translation_group or other.translation_group or TranslationGroup.objects.create()
+        )
+        for statement in (self, other):
+            if statement.translation_group_id != group.pk:
+                statement.translation_group = group
+                Statement.objects.filter(pk=statement.pk).update(translation_group=group)
+        return group
+
+
+class Page(models.Model):
+    """A simple page such as About or Contacts; versions share a slug across languages."""
+
+    title = models.CharField(_("title"), max_length=200)
+    slug = models.SlugField(_("slug"))
+    language = models.CharField(_("language"), max_length=2, choices=LANGUAGE_CHOICES)
+    body = models.TextField(_("body (Markdown)"), blank=True)
+    body_html = models.TextField(editable=False, blank=True)
+    order = models.PositiveSmallIntegerField(_("order in footer"), default=0)
+    is_published = models.BooleanField(_("published"), default=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["order", "slug"]
+        verbose_name = _("page")
+        verbose_name_plural = _("pages")
+        constraints = [
+            models.UniqueConstraint(fields=["language", "slug"], name="page_slug_per_language")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.language})"
+
+    def save(self, *args, **kwargs) -> None:
+        self.body_html = render_markdown(self.body)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        from django.utils.translation import override
+
+        with override(self.language):
+            return reverse("publishing:page", kwargs={"slug": self.slug})

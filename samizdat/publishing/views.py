@@ -1,0 +1,106 @@
+"""Public views: thin, each a query or two and a template."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.paginator import EmptyPage, Paginator
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils.translation import get_language
+
+from .models import Page, Section, Statement, Tag
+
+MAX_SLUG_LENGTH = 200
+
+
+def _language() -> str:
+    return (get_language() or settings.LANGUAGE_CODE)[:2]
+
+
+def _paginate(queryset: QuerySet, page: int) -> tuple:
+    paginator = Paginator(queryset, settings.STATEMENTS_PER_PAGE, allow_empty_first_page=True)
+    try:
+        page_obj = paginator.page(page)
+    except EmptyPage:
+        raise Http404("No such page") from None
+    return paginator, page_obj
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    statements = list(
+        Statement.objects.published()
+        .in_language(_language())
+        .for_listing()[: settings.HOME_STATEMENTS]
+    )
+    return render(request, "publishing/home.html", {"statements": statements})
+
+
+def section(request: HttpRequest, section: str, page: int = 1) -> HttpResponse:
+    section_obj = get_object_or_404(Section, slug=section)
+    queryset = (
+        Statement.objects.published()
+        .in_language(_language())
+        .filter(section=section_obj)
+        .for_listing()
+    )
+    paginator, page_obj = _paginate(queryset, page)
+    return render(
+        request,
+        "publishing/section.html",
+        {"section": section_obj, "page_obj": page_obj, "statements": page_obj.object_list},
+    )
+
+
+def tag(request: HttpRequest, tag: str, page: int = 1) -> HttpResponse:
+    if len(tag) > 100:
+        raise Http404
+    tag_obj = get_object_or_404(Tag, slug=tag)
+    queryset = (
+        Statement.objects.published().in_language(_language()).filter(tags=tag_obj).for_listing()
+    )
+    paginator, page_obj = _paginate(queryset, page)
+    return render(
+        request,
+        "publishing/tag.html",
+        {"tag": tag_obj, "page_obj": page_obj, "statements": page_obj.object_list},
+    )
+
+
+def get_public_statement(section: str, slug: str, language: str) -> Statement:
+    """The published statement at a URL, with everything its page shows, in a fixed few queries."""
+    if len(slug) > MAX_SLUG_LENGTH:
+        raise Http404
+    statement = get_object_or_404(
+        Statement.objects.published()
+        .select_related("section", "lead_image")
+        .prefetch_related("tags"),
+        language=language,
+        section__slug=section,
+        slug=slug,
+    )
+    # Always one query (group 0 never exists), so the count does not depend on the data.
+    order = [code for code, _name in settings.LANGUAGES]
+    statement._prefetched_translations = sorted(
+        Statement.objects.published()
+        .filter(translation_group_id=statement.translation_group_id or 0)
+        .exclude(pk=statement.pk)
+        .select_related("section"),
+        key=lambda s: order.index(s.language),
+    )
+    return statement
+
+
+def statement(request: HttpRequest, section: str, slug: str) -> HttpResponse:
+    statement_obj = get_public_statement(section, slug, _language())
+    return render(request, "publishing/statement.html", {"statement": statement_obj})
+
+
+def page(request: HttpRequest, slug: str) -> HttpResponse:
+    page_obj = get_object_or_404(Page, slug=slug, language=_language(), is_published=True)
+    others = list(
+        Page.objects.filter(slug=slug, is_published=True)
+        .exclude(pk=page_obj.pk)
+        .only("language", "slug", "title")
+    )
+    return render(request, "publishing/page.html", {"page": page_obj, "other_versions": others})

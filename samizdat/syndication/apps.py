@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class SyndicationConfig(AppConfig):
+    name = "samizdat.syndication"
+    label = "syndication"

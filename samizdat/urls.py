@@ -1,0 +1,41 @@
+"""URLs: public pages under a language prefix, admin and well-known files outside it.
+
+Every public URL ends in "/" so the static mirror can write it as ``…/index.html``.
+"""
+
+from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.urls import include, path, re_path
+from django.views.static import serve
+
+from samizdat.core import views as core_views
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("", include("samizdat.syndication.urls_root")),
+    path("", include("samizdat.authenticity.urls_root")),
+    path("", core_views.root_redirect, name="root"),
+]
+
+if settings.SERVE_MEDIA:
+    urlpatterns += [
+        re_path(
+            r"^{}(?P<path>.*)$".format(settings.MEDIA_URL.lstrip("/")),
+            serve,
+            {"document_root": settings.MEDIA_ROOT},
+        )
+    ]
+
+urlpatterns += i18n_patterns(
+    path("search/", include("samizdat.search.urls")),
+    path("feeds/", include("samizdat.syndication.urls")),
+    path("comments/", include("samizdat.discussion.urls")),
+    path("", include("samizdat.authenticity.urls")),
+    path("", include("samizdat.publishing.urls")),
+    prefix_default_language=True,
+)
+
+handler404 = "samizdat.core.views.page_not_found"
+handler500 = "samizdat.core.views.server_error"
+handler400 = "samizdat.core.views.bad_request"
