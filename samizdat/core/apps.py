@@ -11,6 +11,13 @@ class CoreConfig(AppConfig):
 
         connect_signals()
         try:  # keep .mo files in step with .po files; a read-only install keeps its own
-            compile_translations()
+            compiled = compile_translations()
         except OSError:
-            pass
+            compiled = 0
+        if compiled:
+            # Model constraints evaluate lazy messages while models load, before ready(), so the
+            # default language's catalogue may already be cached without the fresh .mo files.
+            from django.utils.translation import trans_real
+
+            trans_real._translations = {}
+            trans_real._default = None
