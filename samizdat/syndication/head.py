@@ -16,7 +16,7 @@ from django.utils.html import strip_tags
 from django.utils.text import Truncator
 from django.utils.translation import override
 
-from samizdat.publishing.models import Section, Statement, Tag
+from samizdat.publishing.models import Page, Section, Statement, Tag
 
 from .content import FEED_KINDS, FEED_LABELS, FEED_TYPES, Scope
 from .links import (
@@ -26,7 +26,9 @@ from .links import (
     image_ref,
     language_order,
     listing_alternates,
+    sort_by_language,
     statement_alternates,
+    with_x_default,
 )
 
 DESCRIPTION_CHARS = 200
@@ -113,8 +115,12 @@ def page_head(
     statement: Statement | None = None,
     section: Section | None = None,
     tag: Tag | None = None,
+    page: Page | None = None,
+    page_versions: list[Page] | None = None,
 ) -> Head:
-    """The head of a home, section, tag or statement page (any other page: canonical, feeds)."""
+    """The head of a home, section, tag, statement or Page (any other page: canonical, feeds).
+
+    ``page_versions`` are the Page's other languages, as the page view has loaded them."""
     if statement is not None:
         language = statement.language
         section, tag = statement.section, None
@@ -132,6 +138,17 @@ def page_head(
         alternates = statement_alternates(statement)
         og_type = "article"
         image = image_ref(statement.lead_image)
+    elif page is not None:
+        canonical = absolute_url(page.get_absolute_url())
+        title = page.title
+        text = " ".join(strip_tags(page.body_html).split())
+        description = Truncator(text).chars(DESCRIPTION_CHARS)
+        versions = sort_by_language([page, *(page_versions or [])])
+        alternates = with_x_default(
+            [Alternate(v.language, absolute_url(v.get_absolute_url())) for v in versions]
+        )
+        og_type = "website"
+        image = None
     else:
         canonical = absolute_url(_current_path(request))
         title = scope.title()

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
-from samizdat.publishing.models import Section, Statement, Tag
+from samizdat.publishing.models import Page, Section, Statement, Tag
 
 from ..head import page_head as build_head
 
@@ -30,6 +30,8 @@ def page_head(context: template.Context) -> dict:
         statement=_of(context, "statement", Statement),
         section=_of(context, "section", Section),
         tag=_of(context, "tag", Tag),
+        page=_of(context, "page", Page),
+        page_versions=context.get("other_versions") if _of(context, "page", Page) else None,
     )
     # Escaped by json_ld_script_text: "<", ">" and "&" never appear raw.
     return {"head": head, "json_ld": mark_safe(head.json_ld)}

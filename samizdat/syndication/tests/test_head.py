@@ -199,3 +199,27 @@ def test_head_spends_no_queries_on_translations_tags_or_images(client):
         count_queries(client, rich.get_absolute_url())[0]
         == count_queries(client, plain.get_absolute_url())[0]
     )
+
+
+def test_page_head_has_canonical_description_and_language_versions(client):
+    from samizdat.publishing.models import Page
+
+    for code, title in (("ru", "О нас"), ("kk", "Біз туралы"), ("en", "About us")):
+        Page.objects.create(title=title, slug="about", language=code, body=f"{title}: **текст**.")
+    head, _html = head_of(client, "/kk/pages/about/")
+    assert canonical(head) == f"{SITE}/kk/pages/about/"
+    assert hreflangs(head) == {
+        "ru": f"{SITE}/ru/pages/about/",
+        "kk": f"{SITE}/kk/pages/about/",
+        "en": f"{SITE}/en/pages/about/",
+        "x-default": f"{SITE}/ru/pages/about/",
+    }
+    og = meta(head, "property")
+    assert og["og:title"] == ["Біз туралы"]
+    assert og["og:description"] == ["Біз туралы: текст."]
+    assert og["og:type"] == ["website"]
+    assert "/kk/feeds/atom.xml" in feeds(head)
+
+    Page.objects.create(title="Only", slug="only", language="ru", body="Один язык.")
+    head, _html = head_of(client, "/ru/pages/only/")
+    assert hreflangs(head) == {}
