@@ -322,6 +322,16 @@ class Plan:
         return re.compile(rf"/(?:{languages})/[^/\s\"'<>#?\\]+/[^/\s\"'<>#?\\]+/")
 
 
+def split_sitemap_parts() -> int:
+    """How many ``sitemap-N.xml`` files the site has: none until the sitemap is split."""
+    try:
+        from samizdat.syndication.sitemaps import SiteSitemap
+    except ImportError:
+        return 0
+    pages = SiteSitemap().paginator.num_pages
+    return pages if pages > 1 else 0
+
+
 def plan(snapshot: Snapshot, routes: list[Route], languages: list[str]) -> Plan:
     """All view URLs with their fingerprints, and the routes the mirror could not fill in."""
     per_page = settings.STATEMENTS_PER_PAGE
@@ -345,7 +355,8 @@ def plan(snapshot: Snapshot, routes: list[Route], languages: list[str]) -> Plan:
         )
         for lang, rows in by_lang.items()
     }
-    all_fp = digest(sorted(lang_fp.items()))
+    sitemap_parts = split_sitemap_parts()
+    all_fp = digest(sorted(lang_fp.items()), sitemap_parts)
     translations: dict[int, list[str]] = defaultdict(list)
     for row in snapshot.statements.values():
         if row.group is not None:
@@ -375,6 +386,10 @@ def plan(snapshot: Snapshot, routes: list[Route], languages: list[str]) -> Plan:
         if not route.i18n:
             if not params:
                 add(UrlMaker(route.name, ())(), all_fp, None)
+            elif params == {"page"} and route.name == "syndication_root:sitemap-page":
+                make = UrlMaker(route.name, params)
+                for n in range(1, sitemap_parts + 1):
+                    add(make(page=n), all_fp, None)
             else:
                 skipped.append(route)
             continue

@@ -184,3 +184,31 @@ def test_the_demo_site_exports_without_broken_links_or_third_party_urls(db, expo
     for path in export.target.rglob("*.html"):
         for url in re.findall(r'(?:href|src|action)="(https?:)?//([^/"]+)', read(path)):
             assert url[1] == "testserver", (path, url)
+
+
+def test_a_split_sitemap_is_exported_with_every_part(site, export, monkeypatch):
+    from lxml import etree
+
+    from samizdat.syndication import sitemaps
+
+    assert not (export() and (export.target / "sitemap-1.xml").exists())
+    monkeypatch.setattr(sitemaps.SiteSitemap, "limit", 5)
+    export()
+    index = etree.fromstring((export.target / "sitemap.xml").read_bytes())
+    assert etree.QName(index).localname == "sitemapindex"
+    ns = {"sm": "http://www.sitemaps.org/schemas/sitemap/0.9"}
+    locs = index.xpath("sm:sitemap/sm:loc/text()", namespaces=ns)
+    assert len(locs) >= 3
+    total = 0
+    for n in range(1, len(locs) + 1):
+        part = etree.fromstring((export.target / f"sitemap-{n}.xml").read_bytes())
+        total += len(part.xpath("sm:url", namespaces=ns))
+    assert not (export.target / f"sitemap-{len(locs) + 1}.xml").exists()
+    assert total == sitemaps.SiteSitemap().paginator.count
+    assert check_mirror(export.target).ok
+    monkeypatch.undo()
+    export()  # back under the limit: one sitemap again, the parts removed
+    assert (
+        etree.QName(etree.parse(str(export.target / "sitemap.xml")).getroot()).localname == "urlset"
+    )
+    assert not list(export.target.glob("sitemap-*.xml"))
