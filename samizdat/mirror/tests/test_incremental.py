@@ -312,3 +312,14 @@ def test_signatures_and_public_key_are_exported_and_a_new_key_redoes_every_page(
     assert "/ru/news/" in rendered and "/en/pages/about/" in rendered
     assert second.id in read(root / ".well-known/samizdat.pub")
     assert second.id in read(root / "ru/pages/about/index.html")
+
+
+def test_a_changed_translation_updates_the_other_languages_feeds(site, export):
+    export()
+    site.kk.title = "Су тарифтері"
+    site.kk.save()
+    export()
+    for rel in ("ru/feeds/atom.xml", "en/feeds/rss.xml", "en/feeds/feed.json"):
+        path = export.target / rel
+        assert path.is_file(), rel
+        assert "Су тарифтері" in read(path), rel
