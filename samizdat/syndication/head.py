@@ -26,9 +26,8 @@ from .links import (
     image_ref,
     language_order,
     listing_alternates,
-    sort_by_language,
     statement_alternates,
-    with_x_default,
+    version_alternates,
 )
 
 DESCRIPTION_CHARS = 200
@@ -79,7 +78,11 @@ def _current_path(request: HttpRequest) -> str:
 
 
 def statement_description(statement: Statement) -> str:
-    text = statement.summary or strip_tags(statement.body_html)
+    return describe(statement.summary or strip_tags(statement.body_html))
+
+
+def describe(text: str) -> str:
+    """A description meta value: whitespace collapsed, at most DESCRIPTION_CHARS."""
     return Truncator(" ".join(text.split())).chars(DESCRIPTION_CHARS)
 
 
@@ -141,12 +144,8 @@ def page_head(
     elif page is not None:
         canonical = absolute_url(page.get_absolute_url())
         title = page.title
-        text = " ".join(strip_tags(page.body_html).split())
-        description = Truncator(text).chars(DESCRIPTION_CHARS)
-        versions = sort_by_language([page, *(page_versions or [])])
-        alternates = with_x_default(
-            [Alternate(v.language, absolute_url(v.get_absolute_url())) for v in versions]
-        )
+        description = describe(strip_tags(page.body_html))
+        alternates = version_alternates([page, *(page_versions or [])])
         og_type = "website"
         image = None
     else:

@@ -128,15 +128,23 @@ def with_x_default(
     return [*alternates, Alternate(X_DEFAULT, x_default_url)]
 
 
+def version_alternates(versions: Iterable) -> list[Alternate]:
+    """Alternates of one content's language versions (objects with ``language`` and
+    ``get_absolute_url()``, e.g. a statement and its translations, or a Page's versions)."""
+    return with_x_default(
+        [
+            Alternate(v.language, absolute_url(v.get_absolute_url()))
+            for v in sort_by_language(versions)
+        ]
+    )
+
+
 def statement_alternates(statement: Statement) -> list[Alternate]:
     """Every published version of the statement (itself included) and x-default.
 
     Uses ``statement.translations()``, i.e. the prefetched list when the caller made one.
     """
-    versions = sort_by_language([statement, *statement.translations()])
-    return with_x_default(
-        [Alternate(s.language, absolute_url(s.get_absolute_url())) for s in versions]
-    )
+    return version_alternates([statement, *statement.translations()])
 
 
 def listing_alternates(view_name: str, kwargs: dict, languages: Iterable[str]) -> list[Alternate]:

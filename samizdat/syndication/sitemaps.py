@@ -33,6 +33,7 @@ from .links import (
     absolute_url,
     listing_alternates,
     sort_by_language,
+    version_alternates,
     with_x_default,
 )
 
@@ -214,12 +215,7 @@ def page_alternates(items: list[Page]) -> dict[int, list[Alternate]]:
         "pk", "slug", "language"
     ):
         versions[version.slug].append(version)
-    result = {}
-    for page in items:
-        group = sort_by_language(versions.get(page.slug, []))
-        links = [Alternate(v.language, absolute_url(v.get_absolute_url())) for v in group]
-        result[page.pk] = with_x_default(links)
-    return result
+    return {page.pk: version_alternates(versions.get(page.slug, [])) for page in items}
 
 
 class SiteSitemap(Sitemap):
