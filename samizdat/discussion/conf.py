@@ -2,23 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from django.conf import settings
+
+from samizdat.core.ratelimit import Rate
 
 MAX_TEXT_LENGTH = 5000
 MAX_NAME_LENGTH = 100
 MAX_DEPTH = 3  # a top-level comment has depth 0; replies go at most to depth 2
 # Comment POSTs are small; anything larger is refused before the body is read.
 MAX_POST_BYTES = 128 * 1024
-
-
-@dataclass(frozen=True)
-class Rate:
-    """At most ``limit`` events per ``window`` seconds."""
-
-    limit: int
-    window: int
 
 
 def parse_rate(value: str, default: Rate) -> Rate:

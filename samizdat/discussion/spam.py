@@ -13,11 +13,11 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.core.cache import cache
 from django.db.models import Q
 
+from samizdat.core.ratelimit import hit_rate, over_rate  # noqa: F401 (re-exported)
+
 from . import captcha, conf
-from .conf import Rate
 from .models import BlockedTerm, Comment, Reason
 from .text import count_links, link_hosts
 
@@ -30,35 +30,6 @@ def honeypot_filled(value: str | None) -> bool:
 def too_fast(issued: float, min_seconds: int, now: float | None = None) -> bool:
     """Submitted sooner after the form was rendered than a person can read and type."""
     return ((captcha.now() if now is None else now) - issued) < min_seconds
-
-
-def _count(cache_key: str, ttl: int) -> int:
-    cache.add(cache_key, 0, ttl)
-    try:
-        return cache.incr(cache_key)
-    except ValueError:  # the key expired between add() and incr()
-        cache.set(cache_key, 1, ttl)
-        return 1
-
-
-def hit_rate(scope: str, key: str, rate: Rate, now: float | None = None) -> float:
-    """Count one event; return the sliding-window estimate of events in the last window.
-
-    Two fixed-window counters in the shared cache (Redis with several app servers): this
-    window's count plus the previous window's, weighted by how much of it still overlaps.
-    Refused events count too, so a client that keeps posting above the limit stays limited.
-    """
-    now = captcha.now() if now is None else now
-    window, into = divmod(now, rate.window)
-    prefix = f"discussion:rate:{scope}:{key}:{rate.window}"
-    current = _count(f"{prefix}:{int(window)}", 2 * rate.window + 5)
-    previous = cache.get(f"{prefix}:{int(window) - 1}", 0)
-    return current + previous * (1 - into / rate.window)
-
-
-def over_rate(scope: str, key: str, rate: Rate, now: float | None = None) -> bool:
-    """Count this event; True once more than ``rate.limit`` happened in the last window."""
-    return hit_rate(scope, key, rate, now) > rate.limit
 
 
 def too_many_links(name: str, text: str, max_links: int) -> bool:

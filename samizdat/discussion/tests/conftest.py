@@ -7,6 +7,7 @@ import time
 import pytest
 from django.core.cache import cache
 
+from samizdat.core import ratelimit
 from samizdat.discussion import captcha
 
 from .bot import Bot
@@ -36,6 +37,7 @@ def _clean_cache():
 def clock(monkeypatch) -> Clock:
     c = Clock()
     monkeypatch.setattr(captcha, "now", c)
+    monkeypatch.setattr(ratelimit, "clock", c)
     return c
 
 

@@ -56,6 +56,6 @@ def test_rate_limit_on_redis(redis_cache):
     import redis
 
     client = redis.Redis.from_url(REDIS_URL)
-    keys = [k for k in client.keys(f"samizdat-test-{os.getpid()}*") if b"discussion:rate" in k]
+    keys = [k for k in client.keys(f"samizdat-test-{os.getpid()}*") if b"ratelimit:client" in k]
     assert len(keys) == 1 and 60 < client.ttl(keys[0]) <= 125
     assert int(client.get(keys[0])) == 4
