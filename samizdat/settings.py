@@ -235,3 +235,28 @@ COMMENT_MODERATE_FIRST = env_bool("SAMIZDAT_COMMENT_MODERATE_FIRST", True)
 COMMENT_MODERATE_ALL = env_bool("SAMIZDAT_COMMENT_MODERATE_ALL", False)
 # Behind a reverse proxy: the request header with the client address, e.g. HTTP_X_REAL_IP.
 COMMENT_CLIENT_IP_HEADER = env("SAMIZDAT_CLIENT_IP_HEADER", "")
+
+# --- Privacy (samizdat.privacy): what a seized disk or log reveals. See docs/privacy.md. ---
+INSTALLED_APPS.append("samizdat.privacy")
+# Uploads stay in memory (capped at IMAGE_MAX_BYTES): an original photo never touches the disk.
+FILE_UPLOAD_HANDLERS = ["samizdat.privacy.uploads.MemoryOnlyUploadHandler"]
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Deleted rows (destroyed address keys, erased hashes) are overwritten, not left in free pages.
+    DATABASES["default"]["OPTIONS"]["init_command"] += " PRAGMA secure_delete=ON;"
+# The age public key (age1…) backups are encrypted to; else DATA_DIR/backup-recipient.txt.
+BACKUP_RECIPIENT = env("SAMIZDAT_BACKUP_RECIPIENT", "")
+# Logs: no client addresses, no query strings, times to the minute (samizdat/privacy/logs.py).
+LOGGING["filters"] = {"privacy": {"()": "samizdat.privacy.logs.PrivacyFilter"}}
+LOGGING["formatters"] = {
+    "minute": {
+        "format": "%(asctime)s %(levelname)s %(name)s: %(message)s",
+        "datefmt": "%Y-%m-%d %H:%M",
+    }
+}
+LOGGING["handlers"]["console"].update(filters=["privacy"], formatter="minute")
+# Django's own loggers go through the filtered console handler, not their unfiltered defaults.
+LOGGING["loggers"] = {
+    name: {"handlers": [], "propagate": True} for name in ("django", "django.server")
+}
+if EMAIL_BACKEND == "django.core.mail.backends.console.EmailBackend":
+    EMAIL_BACKEND = "samizdat.privacy.mail.MaskedConsoleEmailBackend"

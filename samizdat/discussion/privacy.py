@@ -1,7 +1,8 @@
 """Keyed hashes instead of personal data.
 
-* The client address is stored only as an HMAC whose key is derived from SECRET_KEY and the UTC
-  date, so the key rotates daily and hashes from different days cannot be linked. IPv6
+* The client address is stored only as an HMAC under a random key of the UTC day
+  (samizdat.privacy.addresses), deleted when the day is over: hashes from different days cannot
+  be linked, and once the key is gone no hash can be recomputed from any address. IPv6
   addresses are cut to their /64 network first (one subscriber usually owns a whole /64).
 * An author is recognised by a keyed hash of the lower-cased email, or by a random author key
   kept in a signed cookie (stored here only as a hash).
@@ -14,7 +15,6 @@ import ipaddress
 import secrets
 
 from django.http import HttpRequest, HttpResponse
-from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
 from . import conf
@@ -46,10 +46,10 @@ def network_key(ip: str) -> str:
 
 
 def ip_hash(ip: str, day: dt.date | None = None) -> str:
-    day = day or timezone.now().astimezone(dt.UTC).date()
-    return salted_hmac(
-        f"samizdat.discussion.ip.{day.isoformat()}", network_key(ip), algorithm="sha256"
-    ).hexdigest()
+    """The day's keyed hash of the client's address (also the rate-limit key of the client)."""
+    from samizdat.privacy.addresses import address_hash
+
+    return address_hash(network_key(ip), day)
 
 
 def email_hash(email: str) -> str:

@@ -36,16 +36,26 @@ class TagAdmin(admin.ModelAdmin):
 
 
 class ImageForm(forms.ModelForm):
+    """The upload is re-encoded in clean_file; only the cleaned files are ever stored."""
+
     class Meta:
         model = Image
         fields = ["file", "alt", "caption"]
 
     def clean_file(self):
         upload = self.cleaned_data.get("file")
-        if upload and hasattr(upload, "read") and not getattr(upload, "_committed", False):
+        if not (upload and hasattr(upload, "read") and not getattr(upload, "_committed", False)):
+            return upload
+        try:
+            if upload.size > settings.IMAGE_MAX_BYTES:
+                raise ValidationError(_("The image file is too large."))
             upload.seek(0)
-            self._processed = process_upload(upload.read(), upload.name)
-        return upload
+            data = upload.read()
+        finally:
+            upload.close()  # a temporary file (if any) is removed now, not at the end of the request
+        self._processed = process_upload(data)
+        # A path, not the upload: the model's FileField then has nothing of the original to save.
+        return self._processed["path"]
 
 
 @admin.register(Image)

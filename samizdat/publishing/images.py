@@ -1,9 +1,15 @@
-"""Image intake: check the type by content, re-encode without metadata, make width variants."""
+"""Image intake: check the type by content, re-encode without metadata, make width variants.
+
+Only re-encoded files are stored (docs/privacy.md): the pixels are copied into a fresh image
+after the camera's rotation is applied, colours are converted to sRGB when the upload carries
+an ICC profile, and the result is saved without EXIF/GPS/XMP/IPTC, ICC, PNG text chunks or
+WebP metadata. Stored names come from the hash of the cleaned bytes, never from the upload.
+"""
 
 from __future__ import annotations
 
+import hashlib
 import io
-from pathlib import PurePosixPath
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -11,10 +17,11 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.utils.translation import gettext_lazy as _
 from PIL import Image as PILImage
-from PIL import ImageOps
+from PIL import ImageCms, ImageOps
 
 ACCEPTED_FORMATS = {"JPEG", "PNG", "WEBP", "GIF"}
 MAX_PIXELS = 40_000_000
+FOLDER = "images"
 
 
 def _open_checked(data: bytes) -> PILImage.Image:
@@ -29,8 +36,43 @@ def _open_checked(data: bytes) -> PILImage.Image:
     image = PILImage.open(io.BytesIO(data))
     if image.width * image.height > MAX_PIXELS:
         raise ValidationError(_("The image is too large."))
-    image.load()
+    try:
+        image.load()
+    except Exception as exc:
+        raise ValidationError(_("This file is not an image we can read.")) from exc
     return image
+
+
+def _to_srgb(image: PILImage.Image) -> PILImage.Image:
+    """Apply an embedded ICC profile (its text goes with it); keep the pixels if it is broken."""
+    icc = image.info.get("icc_profile")
+    if not icc:
+        return image
+    try:
+        mode = "RGBA" if "A" in image.getbands() else "RGB"
+        source = image if image.mode in ("RGB", "RGBA", "CMYK") else image.convert(mode)
+        return ImageCms.profileToProfile(
+            source,
+            ImageCms.ImageCmsProfile(io.BytesIO(icc)),
+            ImageCms.createProfile("sRGB"),
+            outputMode=mode,
+        )
+    except Exception:  # a broken profile: drop it, keep the pixels as they are
+        return image
+
+
+def clean_pixels(data: bytes) -> tuple[PILImage.Image, bool]:
+    """A fresh image holding only the pixels of ``data`` (rotated, sRGB), and whether it has alpha."""
+    image = _open_checked(data)
+    image = ImageOps.exif_transpose(image)  # honour the camera's rotation before dropping EXIF
+    image = _to_srgb(image)
+    has_alpha = image.mode in ("RGBA", "LA", "PA") or (
+        image.mode == "P" and "transparency" in image.info
+    )
+    mode = "RGBA" if has_alpha else "RGB"
+    clean = PILImage.new(mode, image.size)  # a new image: no info, no EXIF, no profile
+    clean.paste(image.convert(mode))
+    return clean, has_alpha
 
 
 def _encode(image: PILImage.Image, has_alpha: bool) -> tuple[bytes, str]:
@@ -38,38 +80,38 @@ def _encode(image: PILImage.Image, has_alpha: bool) -> tuple[bytes, str]:
     if has_alpha:
         image.save(out, "PNG", optimize=True)
         return out.getvalue(), "png"
-    image.convert("RGB").save(out, "JPEG", quality=82, optimize=True, progressive=True)
+    image.save(out, "JPEG", quality=82, optimize=True, progressive=True)
     return out.getvalue(), "jpg"
 
 
-def process_upload(data: bytes, name: str) -> dict:
+def _store(body: bytes, name: str) -> str:
+    """Save under a name derived from the content; an identical file already there is reused."""
+    if default_storage.exists(name):
+        with default_storage.open(name) as existing:
+            if existing.read() == body:
+                return name
+        default_storage.delete(name)
+    return default_storage.save(name, ContentFile(body))
+
+
+def process_upload(data: bytes, name: str = "") -> dict:
     """Return the stored path, size and variants of a cleaned copy of ``data``.
 
-    The original bytes are never stored: pixels are copied into a fresh image, so EXIF,
-    GPS, XMP and ICC comments do not survive.
+    ``name`` (the uploader's file name) is deliberately unused: it can identify the uploader.
     """
     if len(data) > settings.IMAGE_MAX_BYTES:
         raise ValidationError(_("The image file is too large."))
-    image = _open_checked(data)
-    image = ImageOps.exif_transpose(image)  # honour the camera's rotation, then drop EXIF
-    has_alpha = image.mode in ("RGBA", "LA") or (image.mode == "P" and "transparency" in image.info)
-    clean = PILImage.new("RGBA" if has_alpha else "RGB", image.size)
-    clean.paste(image.convert("RGBA" if has_alpha else "RGB"))
-
-    stem = PurePosixPath(name).stem[:40] or "image"
-    folder = "images"
+    clean, has_alpha = clean_pixels(data)
     body, ext = _encode(clean, has_alpha)
-    path = default_storage.save(f"{folder}/{stem}.{ext}", ContentFile(body))
-    stored_stem = PurePosixPath(path).stem
+    stem = hashlib.sha256(body).hexdigest()[:32]
+    path = _store(body, f"{FOLDER}/{stem}.{ext}")
     variants = {}
     for width in settings.IMAGE_WIDTHS:
         if width >= clean.width:
             continue
-        height = round(clean.height * width / clean.width)
+        height = max(1, round(clean.height * width / clean.width))
         resized = clean.resize((width, height), PILImage.Resampling.LANCZOS)
         vbody, vext = _encode(resized, has_alpha)
-        variants[str(width)] = default_storage.save(
-            f"{folder}/{stored_stem}-{width}w.{vext}", ContentFile(vbody)
-        )
+        variants[str(width)] = _store(vbody, f"{FOLDER}/{stem}-{width}w.{vext}")
     variants[str(clean.width)] = path
     return {"path": path, "width": clean.width, "height": clean.height, "variants": variants}

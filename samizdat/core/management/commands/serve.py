@@ -38,9 +38,12 @@ class Command(BaseCommand):
             str(options["timeout"]),
             "--access-logfile",
             "-",
-            # The access log records no client address (privacy of readers and commenters).
+            # The access log records no client address, no query string (searches) and times
+            # only to the minute (privacy of readers and commenters; docs/privacy.md).
             "--access-logformat",
-            '%(t)s "%(r)s" %(s)s %(b)s %(L)ss',
+            '%(t)s "%(m)s %(U)s %(H)s" %(s)s %(b)s %(L)ss',
+            "--logger-class",
+            "samizdat.privacy.gunicorn_log.MinuteLogger",
             "--forwarded-allow-ips",
             os.environ.get("SAMIZDAT_FORWARDED_ALLOW_IPS", "127.0.0.1"),
         ]

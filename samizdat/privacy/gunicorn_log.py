@@ -1,0 +1,18 @@
+"""gunicorn's logger with times to the minute (``samizdat serve`` passes it as --logger-class).
+
+To the second, an access log line can be matched with a network operator's records of who
+connected when; a minute blurs that in a busy hour (docs/privacy.md, "Logs").
+"""
+
+from __future__ import annotations
+
+import time
+
+from gunicorn.glogging import Logger
+
+
+class MinuteLogger(Logger):
+    datefmt = "[%Y-%m-%d %H:%M %z]"
+
+    def now(self) -> str:
+        return time.strftime("[%d/%b/%Y:%H:%M %z]")
