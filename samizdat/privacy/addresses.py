@@ -63,5 +63,5 @@ def scrub_database() -> None:
         if connection.vendor == "sqlite":
             cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         elif connection.vendor == "postgresql":
-            # Rewrites the (tiny) table into a new file; the old file with the dead rows is unlinked.
+            # Rewrites the (tiny) table into a new file; the old one, with dead rows, is unlinked.
             cursor.execute(f"VACUUM FULL {AddressKey._meta.db_table}")

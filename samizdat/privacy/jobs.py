@@ -27,7 +27,7 @@ def drop_expired_cache_files() -> int:
 
 
 def forget_addresses() -> None:
-    """Destroy past days' address keys, erase hashes past the retention period, drop stale counters."""
+    """Destroy past days' address keys, erase hashes past retention, drop stale counters."""
     destroy_old_keys()
     call_command("purge_comment_data", stdout=io.StringIO(), verbosity=0)
     drop_expired_cache_files()

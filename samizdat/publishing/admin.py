@@ -35,24 +35,32 @@ class TagAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
 
 
+class UploadedImageField(forms.ImageField):
+    """Says "too large" (the upload handler kept no bytes past the limit) before "not an image"."""
+
+    def to_python(self, data):
+        if data is not None and getattr(data, "size", 0) > settings.IMAGE_MAX_BYTES:
+            raise ValidationError(_("The image file is too large."))
+        return super().to_python(data)
+
+
 class ImageForm(forms.ModelForm):
     """The upload is re-encoded in clean_file; only the cleaned files are ever stored."""
 
     class Meta:
         model = Image
         fields = ["file", "alt", "caption"]
+        field_classes = {"file": UploadedImageField}
 
     def clean_file(self):
         upload = self.cleaned_data.get("file")
         if not (upload and hasattr(upload, "read") and not getattr(upload, "_committed", False)):
             return upload
         try:
-            if upload.size > settings.IMAGE_MAX_BYTES:
-                raise ValidationError(_("The image file is too large."))
             upload.seek(0)
             data = upload.read()
         finally:
-            upload.close()  # a temporary file (if any) is removed now, not at the end of the request
+            upload.close()  # a temporary file (if any) goes now, not at the end of the request
         self._processed = process_upload(data)
         # A path, not the upload: the model's FileField then has nothing of the original to save.
         return self._processed["path"]

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import json
-import shutil
 import subprocess
 from pathlib import Path
 
@@ -40,6 +39,14 @@ ALLOWED_PNG_TAGS = {
 FORBIDDEN_INFO = {"exif", "xmp", "icc_profile", "XML:com.adobe.xmp", "comment", "photoshop"}
 
 
+XMP = (
+    b'<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF'
+    b' xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"><rdf:Description'
+    b' xmlns:dc="http://purl.org/dc/elements/1.1/" dc:creator="xmp-secret-author"/>'
+    b"</rdf:RDF></x:xmpmeta>"
+)
+
+
 def _exif() -> PILImage.Exif:
     exif = PILImage.Exif()
     exif[0x010F] = "SecretCam"  # Make
@@ -69,7 +76,7 @@ def jpeg_full_of_metadata(size=(1800, 1000)) -> bytes:
         exif=_exif().tobytes(),
         icc_profile=_icc(),
         comment=b"png-text-secret in a JPEG comment",
-        xmp=b'<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"><rdf:Description xmlns:dc="http://purl.org/dc/elements/1.1/" dc:creator="xmp-secret-author"/></rdf:RDF></x:xmpmeta>',
+        xmp=XMP,
     )
     return out.getvalue()
 
@@ -152,5 +159,3 @@ def metadata_left(exiftool: str | None, path: Path) -> list[str]:
                 continue
             found.append(f"exiftool {name}={value}")
     return found
-
-
