@@ -62,7 +62,7 @@ def _to_srgb(image: PILImage.Image) -> PILImage.Image:
 
 
 def clean_pixels(data: bytes) -> tuple[PILImage.Image, bool]:
-    """A fresh image holding only the pixels of ``data`` (rotated, sRGB), and whether it has alpha."""
+    """A fresh image with only the pixels of ``data`` (rotated, sRGB); whether it has alpha."""
     image = _open_checked(data)
     image = ImageOps.exif_transpose(image)  # honour the camera's rotation before dropping EXIF
     image = _to_srgb(image)
