@@ -11,7 +11,7 @@ import re
 
 from django.core.mail.backends.console import EmailBackend
 
-EMAIL = re.compile(r"([\w.+-])[\w.+-]*@([\w-])[\w.-]*?(\.[A-Za-z]{2,})\b")
+EMAIL = re.compile(r"([\w.+-])[\w.+-]*@([\w-])[\w.-]*(\.[A-Za-z]{2,})\b")
 
 
 def mask(text: str) -> str:
