@@ -14,3 +14,8 @@ class PrivacyConfig(AppConfig):
 
         # Address keys die with their day; address hashes past the retention period are erased.
         periodic.register("privacy.forget-addresses", every=3600)(jobs.forget_addresses)
+
+    def demo_setup(self, stdout) -> None:
+        from .demo import setup_demo_recipient
+
+        stdout.write(setup_demo_recipient())
