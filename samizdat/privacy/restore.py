@@ -86,7 +86,7 @@ def restore(archive: Path, identity: Path, progress: bool = True, file=None) -> 
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
     )
-    manifest, restored = None, 0
+    manifest, restored, broken = None, 0, None
     try:
         with (
             tarfile.open(fileobj=age.stdout, mode="r|") as tar,
@@ -114,13 +114,15 @@ def restore(archive: Path, identity: Path, progress: bool = True, file=None) -> 
                 restored += 1
                 bar.update(1)
     except tarfile.TarError as exc:
-        raise CommandError(f"The backup could not be read: {exc}") from exc
+        broken = exc
     finally:
         if age.stdout:
             age.stdout.close()
         code = age.wait(timeout=600)
     if code != 0:
         raise CommandError(f"age could not decrypt: {age.stderr.read().decode(errors='replace')}")
+    if broken is not None:
+        raise CommandError(f"The backup could not be read: {broken}")
     if manifest is None:
         raise CommandError("Not a samizdat backup (no manifest).")
     return {**manifest, "restored": restored}

@@ -114,7 +114,8 @@ def test_backup_leaves_out_address_keys_and_sessions(demo_site, tmp_path):
     data, env = demo_site
     code = (
         "from samizdat.discussion.privacy import ip_hash; ip_hash('203.0.113.7');"
-        "from django.contrib.sessions.backends.db import SessionStore; s=SessionStore(); s['x']=1; s.save()"
+        "from django.contrib.sessions.backends.db import SessionStore;"
+        "s = SessionStore(); s['x'] = 1; s.save()"
     )
     samizdat(env, "shell", "-c", code)
     live = sqlite3.connect(data / "samizdat.sqlite3")
