@@ -146,3 +146,26 @@ def test_gunicorn_access_log_has_no_address_no_query_and_minute_times(tmp_path):
     assert re.match(
         r"\[\d\d/\w{3}/\d{4}:\d\d:\d\d [+-]\d{4}\] \"GET /ru/search/ HTTP/1.1\" ", access[0]
     )
+
+
+def test_gunicorn_error_log_is_filtered():
+    from samizdat.privacy.gunicorn_log import MinuteLogger
+
+    class Cfg:  # the few settings gunicorn's Logger.setup reads
+        loglevel, errorlog, accesslog, capture_output = "info", "-", None, False
+        syslog = False
+        logconfig = logconfig_dict = logconfig_json = None
+        disable_redirect_access_to_syslog = False
+        access_log_format = ""
+        user, group = 0, 0
+
+        def __getattr__(self, name):
+            return None
+
+    logger = MinuteLogger(Cfg())
+    stream = io.StringIO()
+    for handler in logger.error_log.handlers:
+        handler.setStream(stream)
+    logger.warning("Invalid request from ip=203.0.113.7: bad request line")
+    assert "203.0.113.7" not in stream.getvalue() and "Invalid request" in stream.getvalue()
+    assert re.match(r"\[\d{4}-\d\d-\d\d \d\d:\d\d [+-]\d{4}\] ", stream.getvalue())
