@@ -1,4 +1,4 @@
-"""Encrypted backups: one age-encrypted tar of the database snapshot, media and keys.
+"""Encrypted backups: one age-encrypted, gzipped tar of the database snapshot, media and keys.
 
 The archive is encrypted to an age public key (the recipient) whose identity the operator
 keeps off the server, so a seized server or a leaked backup copy reveals nothing. Plain text
@@ -163,7 +163,7 @@ def create(target: Path, progress: bool = True, file=None) -> Summary:
     )
     try:
         with (
-            tarfile.open(fileobj=age.stdin, mode="w|") as tar,
+            tarfile.open(fileobj=age.stdin, mode="w|gz") as tar,
             tqdm(
                 total=total,
                 unit="B",

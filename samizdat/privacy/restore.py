@@ -89,7 +89,7 @@ def restore(archive: Path, identity: Path, progress: bool = True, file=None) -> 
     manifest, restored, broken = None, 0, None
     try:
         with (
-            tarfile.open(fileobj=age.stdout, mode="r|") as tar,
+            tarfile.open(fileobj=age.stdout, mode="r|gz") as tar,
             tqdm(unit="file", desc="restore", disable=not progress, file=file) as bar,
         ):
             for member in tar:
