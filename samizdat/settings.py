@@ -256,7 +256,8 @@ LOGGING["formatters"] = {
 LOGGING["handlers"]["console"].update(filters=["privacy"], formatter="minute")
 # Django's own loggers go through the filtered console handler, not their unfiltered defaults.
 LOGGING["loggers"] = {
-    name: {"handlers": [], "propagate": True} for name in ("django", "django.server")
+    name: {"handlers": [], "propagate": True, "level": LOGGING["root"]["level"]}
+    for name in ("django", "django.server")
 }
 if EMAIL_BACKEND == "django.core.mail.backends.console.EmailBackend":
     EMAIL_BACKEND = "samizdat.privacy.mail.MaskedConsoleEmailBackend"

@@ -33,11 +33,16 @@ def key_for(day: dt.date) -> bytes:
     row, created = AddressKey.objects.get_or_create(
         day=day, defaults={"key": secrets.token_hex(32)}
     )
+    key = bytes.fromhex(row.key)
     if created:
         transaction.on_commit(destroy_old_keys)
-    _keys.clear()  # other days' keys leave this process's memory too
-    _keys[day] = bytes.fromhex(row.key)
-    return _keys[day]
+
+    def remember() -> None:  # only a committed key: a rolled-back one would differ elsewhere
+        _keys.clear()  # other days' keys leave this process's memory too
+        _keys[day] = key
+
+    transaction.on_commit(remember)
+    return key
 
 
 def address_hash(value: str, day: dt.date | None = None) -> str:
