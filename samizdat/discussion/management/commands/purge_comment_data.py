@@ -10,6 +10,7 @@ from tqdm import tqdm
 
 from samizdat.discussion import conf
 from samizdat.discussion.models import Comment, SpentNonce
+from samizdat.privacy.addresses import destroy_old_keys
 
 BATCH = 1000
 
@@ -51,10 +52,12 @@ class Command(BaseCommand):
             spam_deleted, _ = Comment.objects.filter(
                 status=Comment.Status.SPAM, created_at__lt=cutoff
             ).delete()
+        keys = 0 if dry_run else destroy_old_keys()  # past days' address keys (docs/privacy.md)
         nonces = SpentNonce.objects.filter(expires_at__lt=timezone.now())
         nonce_count = nonces.count() if dry_run else nonces.delete()[0]
         verb = "would erase" if dry_run else "erased"
         self.stdout.write(
             f"{verb} {len(ids) if dry_run else erased} address hashes older than {days} days; "
-            f"{nonce_count} expired captcha nonces; {spam_deleted} old spam comments deleted."
+            f"{nonce_count} expired captcha nonces; {spam_deleted} old spam comments deleted; "
+            f"{keys} past address keys destroyed."
         )
