@@ -24,6 +24,7 @@ MARKERS = [
     "png-ztxt-secret",
     "webp-xmp-secret",
 ]
+ICC_MARKER = "icc-secretTXT"  # as long as "sRGB built-in" (13), so the profile stays valid
 ORIGINAL_STEM = "aigerim-rally-astana"
 # What exiftool may report about a clean file: where it is and how its pixels are laid out.
 ALLOWED_GROUPS = {"ExifTool", "System", "File", "JFIF", "Composite"}
@@ -61,8 +62,11 @@ def _exif() -> PILImage.Exif:
 
 
 def _icc() -> bytes:
-    profile = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB"))
-    return profile.tobytes()
+    """An sRGB profile whose description (UTF-16 text in the profile) names the photographer."""
+    profile = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
+    text = "sRGB built-in".encode("utf-16-be")
+    assert text in profile
+    return profile.replace(text, ICC_MARKER.encode("utf-16-be"))
 
 
 def jpeg_full_of_metadata(size=(1800, 1000)) -> bytes:
@@ -143,6 +147,8 @@ def metadata_left(exiftool: str | None, path: Path) -> list[str]:
     found = []
     raw = path.read_bytes()
     found += [f"marker {m}" for m in MARKERS if m.encode() in raw]
+    if ICC_MARKER.encode("utf-16-be") in raw:
+        found.append("ICC profile text")
     if ORIGINAL_STEM in path.name:
         found.append("original name")
     image = PILImage.open(path)

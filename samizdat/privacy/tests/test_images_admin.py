@@ -68,6 +68,8 @@ def test_admin_upload_stores_and_publishes_only_clean_files(
         left = " ".join(metadata_left(exiftool, probe))
         for expected in ("GPS", "SecretCam", "SN-99731", "XMP", "IPTC", "ICC"):
             assert expected in left, (suffix, expected)
+        # the profile's description text (zlib-compressed in a PNG, plain in a JPEG)
+        assert suffix == ".png" or "ICC profile text" in left
     png_left = " ".join(metadata_left(exiftool, tmp_path / "probe.png"))
     assert "png-text-secret" in png_left and "png-ztxt-secret" in png_left
 
