@@ -95,7 +95,9 @@ def test_admin_upload_stores_and_publishes_only_clean_files(
     body = f"Текст.\n\n![Плакат](/media/{poster.file.name})\n"
     statement = make_statement(lead_image=photo, body=body)
     html = client.get(statement.get_absolute_url()).content.decode()
-    urls = _image_urls(html)
+    listing = client.get(f"/{statement.language}/").content.decode()  # the home listing
+    assert photo.file.name in listing and ORIGINAL_STEM not in listing
+    urls = _image_urls(html) + _image_urls(listing)
     assert any(photo.file.name in url for url in urls)
     assert any(poster.file.name in url for url in urls)
     assert ORIGINAL_STEM not in html
