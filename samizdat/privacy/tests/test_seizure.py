@@ -204,6 +204,13 @@ def test_within_the_day_todays_posts_are_linkable_until_midnight_utc(site, tmp_p
     yesterday = [i for i in _posted(result) if i not in today]
     assert all(hashes[i] not in matches for i in yesterday)
     _no_address_in_clear(copy)
+    # The last post's rate-limit counters are there (named by today's hash), older ones are
+    # gone. (The file cache's incr() resets an entry's timeout to 300 s: the -600 s post's
+    # counters have expired and were dropped by the job.)
+    last = max(result["posted"], key=lambda p: p["offset"])
+    assert len(_ratelimit_files(copy, [last], hashes)) == 2
+    yesterdays = [p for p in result["posted"] if p["id"] not in today]
+    assert _ratelimit_files(copy, yesterdays, hashes) == []
 
     # The next UTC day (the job runs at least hourly): the key is gone, nothing matches any more.
     seconds_to_midnight = DAY - base % DAY
