@@ -17,7 +17,7 @@ from collections.abc import Callable
 from django.conf import settings
 from django.db import close_old_connections
 from django.utils.crypto import get_random_string
-from django_tasks import default_task_backend
+from django_tasks import DEFAULT_TASK_BACKEND_ALIAS, task_backends
 from django_tasks.signals import task_finished, task_started
 
 from . import periodic
@@ -55,7 +55,7 @@ class Worker:
 
     # -- the loop --------------------------------------------------------------------------
     def backend_name(self) -> str:
-        return type(default_task_backend).__name__
+        return type(task_backends[DEFAULT_TASK_BACKEND_ALIAS]).__name__
 
     def run_tasks(self) -> None:
         """Run every task that is ready now."""
