@@ -166,3 +166,14 @@ def test_blocklist_applies_to_new_posts(bot, statement):
     comment = Comment.objects.get()
     assert comment.status == Comment.Status.SPAM
     assert Reason.BLOCKLIST_SPAM in comment.reason_list()
+
+
+def test_change_page_never_shows_the_subscriber_address(client, moderator, comments):
+    comment = comments[3]
+    comment.email, comment.notify_replies, comment.email_hash = "sub@example.org", True, "h" * 64
+    comment.email_confirmed = True
+    comment.save()
+    client.force_login(moderator)
+    html = client.get(f"{CHANGELIST}{comment.pk}/change/").content.decode()
+    assert "sub@example.org" not in html and "h" * 64 not in html
+    assert "адрес подтверждён" in html
