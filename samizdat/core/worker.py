@@ -46,12 +46,26 @@ class Worker:
             self._db_worker.running = False  # finish the task at hand, take no more
 
     # -- output ----------------------------------------------------------------------------
+    @staticmethod
+    def _label(task_result) -> str:
+        """e.g. "deliver_mail(discussion.reply) 3f2c…": the task and its kind, never its data."""
+        args = task_result.args
+        kind = f"({args[0]})" if args and isinstance(args[0], str) else ""
+        return f"{task_result.task.name}{kind} {str(task_result.id)[:8]}"
+
     def _started(self, sender, task_result, **kwargs) -> None:
-        self.say(f"task {task_result.task.name} {task_result.id}: started")
+        self.say(f"task {self._label(task_result)}: started")
 
     def _finished(self, sender, task_result, **kwargs) -> None:
         self.tasks_run += 1
-        self.say(f"task {task_result.task.name} {task_result.id}: {task_result.status.lower()}")
+        outcome = task_result.status.lower()
+        try:
+            value = task_result.return_value
+        except Exception:  # failed: no return value
+            value = None
+        if isinstance(value, dict) and value:
+            outcome += " " + ", ".join(f"{k} {v}" for k, v in value.items())
+        self.say(f"task {self._label(task_result)}: {outcome}")
 
     # -- the loop --------------------------------------------------------------------------
     def backend_name(self) -> str:

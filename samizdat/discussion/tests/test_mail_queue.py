@@ -65,7 +65,8 @@ def test_comment_post_answers_while_the_mail_server_hangs(bot, statement, modera
         output = run_worker()
         assert time.monotonic() - started >= 2.5  # the worker waited, not the reader
         assert len(hung.connections) == 1
-    assert "deliver_mail" in output and "stopped after" in output
+    assert "task deliver_mail(discussion.moderator)" in output and "retry_in 3600" in output
+    assert "stopped after 1 task(s)" in output
     retry = DBTaskResult.objects.get(status="READY")
     assert retry.args_kwargs["args"][2] == 2  # the second attempt …
     assert retry.run_after > timezone.now() + timedelta(seconds=3500)  # … after the back-off
