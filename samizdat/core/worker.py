@@ -8,6 +8,7 @@ sleeps. SIGTERM or SIGINT finish the task at hand and stop the loop.
 
 from __future__ import annotations
 
+import logging
 import os
 import signal
 import threading
@@ -21,6 +22,9 @@ from django_tasks import DEFAULT_TASK_BACKEND_ALIAS, task_backends
 from django_tasks.signals import task_finished, task_started
 
 from . import periodic
+
+log = logging.getLogger(__name__)
+FAILURE_PAUSE = 10  # seconds to wait after a failed turn (database or Redis unreachable)
 
 
 class Worker:
@@ -135,7 +139,15 @@ class Worker:
         try:
             while not self.stopping.is_set():
                 started = time.monotonic()
-                self.run_once()
+                try:
+                    self.run_once()
+                except Exception as error:  # e.g. the database restarting: keep the worker up
+                    if batch:
+                        raise
+                    log.exception("worker turn failed; trying again in %s s", FAILURE_PAUSE)
+                    self.say(f"worker: turn failed ({type(error).__name__}); again in a moment")
+                    self.stopping.wait(FAILURE_PAUSE)
+                    continue
                 if batch:
                     break
                 if os.getppid() != parent:  # the `samizdat serve` that started us is gone

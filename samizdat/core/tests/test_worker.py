@@ -137,3 +137,22 @@ def test_serve_no_worker_starts_none(data_dir):
     finally:
         serve.terminate()
         serve.wait(timeout=30)
+
+
+def test_a_failing_turn_does_not_end_the_worker(monkeypatch):
+    from samizdat.core import worker as worker_module
+
+    turns = []
+    lines = []
+
+    def flaky(self):
+        turns.append(1)
+        if len(turns) == 1:
+            raise ConnectionError("database restarting")
+        self.stop()
+
+    monkeypatch.setattr(worker_module, "FAILURE_PAUSE", 0)
+    monkeypatch.setattr(worker_module.Worker, "run_once", flaky)
+    worker_module.Worker(interval=0.01, say=lines.append).run()
+    assert len(turns) == 2
+    assert any("turn failed (ConnectionError)" in line for line in lines)
