@@ -177,3 +177,14 @@ def test_moderator_one_click_unsubscribe_stops_moderation_mail(statement, modera
 def test_retry_delay_backs_off_and_is_capped(settings):
     settings.MAIL_RETRY_SECONDS = 60
     assert [mail.retry_delay(n) for n in range(1, 7)] == [60, 240, 960, 3840, 15360, 21600]
+
+
+def test_finished_mail_tasks_are_pruned_after_a_week(statement, moderator, settings):
+    with SMTPServer() as server:
+        smtp_settings(settings, server.port)
+        notifications.notify_moderators(pending_comment(statement))
+        run_worker()
+    assert len(server.messages) == 1
+    assert mail.prune_finished() == 0  # finished just now: kept
+    DBTaskResult.objects.update(finished_at=timezone.now() - timedelta(days=8))
+    assert mail.prune_finished() == 1 and not DBTaskResult.objects.exists()
