@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import email
 import email.policy
 import socket
@@ -20,11 +21,13 @@ def free_port() -> int:
 class Collector:
     """aiosmtpd handler: keeps every message as received; can refuse recipients with a code."""
 
-    def __init__(self, refuse_rcpt: str = "") -> None:
+    def __init__(self, refuse_rcpt: str = "", hang_data: float = 0) -> None:
         self.messages: list[EmailMessage] = []
         self.envelopes: list[tuple[str, list[str]]] = []
         self.refuse_rcpt = refuse_rcpt
+        self.hang_data = hang_data  # seconds to sit on a message before answering DATA
         self.arrived = threading.Event()
+        self.data_started = 0
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         if self.refuse_rcpt:
@@ -33,6 +36,10 @@ class Collector:
         return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
+        self.data_started += 1
+        if self.hang_data:
+            await asyncio.sleep(self.hang_data)  # the client gives up first
+            return "451 4.3.0 too late"
         message = email.message_from_bytes(envelope.content, policy=email.policy.default)
         self.messages.append(message)
         self.envelopes.append((envelope.mail_from, list(envelope.rcpt_tos)))
@@ -41,8 +48,8 @@ class Collector:
 
 
 class SMTPServer:
-    def __init__(self, refuse_rcpt: str = "", port: int | None = None) -> None:
-        self.handler = Collector(refuse_rcpt)
+    def __init__(self, refuse_rcpt: str = "", port: int | None = None, hang_data: float = 0):
+        self.handler = Collector(refuse_rcpt, hang_data)
         self.port = port or free_port()
         self.controller = Controller(self.handler, hostname="127.0.0.1", port=self.port)
 

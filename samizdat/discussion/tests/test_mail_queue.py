@@ -99,6 +99,20 @@ def test_temporary_failures_are_retried_then_given_up_and_logged(
     assert any("giving up after attempt 3" in m for m in messages)
 
 
+def test_a_server_that_never_answers_data_is_retried(statement, moderator, settings, caplog):
+    """A real SMTP server that takes the message and never answers the end of DATA."""
+    with SMTPServer(hang_data=5) as server:
+        smtp_settings(settings, server.port, timeout=1)
+        settings.MAIL_RETRY_SECONDS = 3600
+        notifications.notify_moderators(pending_comment(statement))
+        with caplog.at_level(logging.WARNING, logger="samizdat.core.mail"):
+            run_worker()
+        assert server.handler.data_started == 1 and server.messages == []
+    assert "temporary failure" in caplog.text and "attempt 1 of 6" in caplog.text
+    retry = DBTaskResult.objects.get(status="READY")
+    assert retry.args_kwargs["args"][2] == 2
+
+
 def test_a_permanent_refusal_is_not_retried_and_logs_no_address(
     statement, moderator, settings, caplog
 ):
