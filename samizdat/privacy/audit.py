@@ -99,20 +99,26 @@ def database_findings(query: Query, retention_days: int, today: dt.date) -> list
             bool(stray),
         )
     )
+    hashes = _one(query, "SELECT count(*) FROM discussion_comment WHERE email_hash <> ''")
+    loose = _one(
+        query, "SELECT count(*) FROM discussion_comment WHERE email_hash <> '' AND email = ''"
+    )
     found.append(
         Finding(
             "comment-email-hashes",
             "comments with an email hash",
-            _one(query, "SELECT count(*) FROM discussion_comment WHERE email_hash <> ''"),
-            "keyed hash; recognises a returning author (see Commenters)",
+            hashes,
+            "only next to a subscribed address (see Commenters)"
+            + (f"; {loose} WITHOUT the address" if loose else ""),
+            bool(loose),
         )
     )
     found.append(
         Finding(
             "comment-author-keys",
-            "comments with an author-key hash",
+            "comments with a returning-author key hash",
             _one(query, "SELECT count(*) FROM discussion_comment WHERE author_key_hash <> ''"),
-            "hash of the random key in the commenter's own cookie (see Commenters)",
+            "one comment per returning browser; links no comments together (see Commenters)",
         )
     )
     days = [str(r[0])[:10] for r in query("SELECT day FROM privacy_addresskey ORDER BY day")]
