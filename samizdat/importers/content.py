@@ -26,6 +26,7 @@ ATTR = re.compile(r"""([\w-]+)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"']+))""")
 BLOCK_TAGS = "p|div|h[1-6]|ul|ol|li|table|tr|td|th|blockquote|pre|figure|hr|form|address|dl|script"
 BLOCK_START = re.compile(rf"^\s*<(?:{BLOCK_TAGS})\b", re.I)
 KNOWN_SHORTCODES = {"caption", "wp_caption", "gallery", "embed", "audio", "video", "playlist"}
+SAFE_SCHEMES = {"http", "https", "mailto"}
 URL_ONLY = re.compile(r"^\s*(https?://\S+)\s*$", re.M)
 EMBED_WRAPPER = re.compile(
     r'<div class="wp-block-embed__wrapper">\s*(https?://[^\s<]+)\s*</div>', re.S
@@ -100,6 +101,9 @@ class _Converter(MarkdownConverter):
 
     def convert_a(self, el, text, parent_tags):
         href = el.attrs.get("href", "") or ""
+        scheme = urlsplit(href).scheme.lower()
+        if scheme and scheme not in SAFE_SCHEMES:
+            return text  # javascript:, data: … — keep the words, drop the link
         new = self._media(href)
         if new:
             el.attrs["href"] = new

@@ -36,6 +36,9 @@ def parse(gmt: str, local: str, report=None, where: str = "", rss: str = "") -> 
             parsed = _parse_plain(value)
             if parsed is not None and parsed.year >= 1970:
                 return parsed.replace(tzinfo=zone or _local_zone())
+            if report is not None:
+                report.problem("invalid date", where, value.strip()[:40])
+                report = None  # once per item
     if rss:
         try:
             parsed = parsedate_to_datetime(rss)
@@ -43,7 +46,4 @@ def parse(gmt: str, local: str, report=None, where: str = "", rss: str = "") -> 
                 return parsed
         except (TypeError, ValueError, IndexError):
             pass
-    bad = [v for v in (gmt, local) if v and v.strip() != ZERO]
-    if bad and report is not None:
-        report.problem("invalid date", where, bad[0][:40])
     return None

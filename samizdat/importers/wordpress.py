@@ -16,13 +16,14 @@ from urllib.parse import unquote
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
+from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils.translation import override
 from tqdm import tqdm
 
 from samizdat.publishing.models import Page, Statement
 
-from . import catalogue, comments, dates, wxr, writes
+from . import catalogue, comments, dates, writes, wxr
 from .content import plain_title, to_markdown, to_plain_text
 from .media import MediaLibrary
 from .models import ImportedItem, ImportRun
@@ -196,8 +197,9 @@ class Importer:
             (
                 item.title, item.content, item.excerpt, item.post_name, item.status,
                 item.post_date, item.post_date_gmt, sorted(item.terms), item.menu_order,
-                item.meta.get("_thumbnail_id", ""), language, sorted(self.options.section_map.items()),
-                bool(self.options.media_dir), self.options.time_zone,
+                item.meta.get("_thumbnail_id", ""), language,
+                sorted(self.options.section_map.items()), bool(self.options.media_dir),
+                self.options.time_zone,
             )
         )  # fmt: skip
         return hashlib.sha256(raw.encode()).hexdigest()
@@ -211,10 +213,17 @@ class Importer:
 
     def _body(self, item: wxr.Item, where: str) -> str:
         prefixes = tuple(self.cat.site_prefixes())
+        ours = default_storage.base_url or "/media/"
+
+        def is_old_site(url: str) -> bool:
+            if not url or url.startswith(ours):
+                return False
+            return url.startswith(prefixes) or (url[:1] == "/" and url[:2] != "//")
+
         conv = to_markdown(
             item.content,
             resolve_media=lambda url: self.media.resolve(url, where),
-            is_old_site=lambda url: bool(url) and (url.startswith(prefixes) or url[:1] == "/"),
+            is_old_site=is_old_site,
             gallery=lambda attrs: self.media.gallery(attrs, item.wp_id, where),
         )
         for name in sorted(set(conv.unknown_shortcodes)):

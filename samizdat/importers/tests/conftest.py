@@ -31,8 +31,14 @@ def uploads(tmp_path) -> Path:
     Image.new("RGBA", (300, 200), (20, 120, 40, 200)).save(png, "PNG")
     (root / "2024/05/polya.png").write_bytes(png.getvalue())
     (root / "2024/05/reshenie.pdf").write_bytes(b"%PDF-1.4\n% invented\n")
+    (root / "2024/09").mkdir(parents=True)
+    Image.new("RGB", (1024, 768), (90, 90, 160)).save(root / "2024/09/mektep.jpg", "JPEG")
     # 2024/08/elevator.jpg is missing on purpose.
     return root
+
+
+def fixture_text(name: str) -> str:
+    return (FIXTURES / name).read_text(encoding="utf-8")
 
 
 @pytest.fixture
