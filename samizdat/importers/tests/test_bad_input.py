@@ -15,9 +15,7 @@ pytestmark = pytest.mark.django_db
 
 
 def nothing_written() -> bool:
-    return not any(
-        m.objects.exists() for m in (Statement, Section, Tag, Redirect, ImportRun)
-    )
+    return not any(m.objects.exists() for m in (Statement, Section, Tag, Redirect, ImportRun))
 
 
 def test_truncated_file_names_line_and_column_and_writes_nothing(run_import):
@@ -25,7 +23,9 @@ def test_truncated_file_names_line_and_column_and_writes_nothing(run_import):
         run_import("broken.xml")
     message = str(caught.value)
     last_line = fixture_text("broken.xml").count("\n") + 1  # cut off on its last line
-    assert f"broken.xml: line {last_line}, column " in message and "Nothing was imported." in message
+    assert (
+        f"broken.xml: line {last_line}, column " in message and "Nothing was imported." in message
+    )
     assert nothing_written()
 
 

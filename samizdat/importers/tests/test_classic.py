@@ -60,7 +60,9 @@ def test_top_level_categories_become_sections_subcategories_and_tags_become_tags
 
 
 def test_section_map_puts_a_category_into_an_existing_section(run_import, uploads):
-    Section.objects.create(slug="analysis", name_ru="Аналитика", name_kk="Талдау", name_en="Analysis")
+    Section.objects.create(
+        slug="analysis", name_ru="Аналитика", name_kk="Талдау", name_en="Analysis"
+    )
     run_import("classic.xml", "--section-map", "analiz=analysis")
     assert wp("post", 101).section.slug == "analysis"
     assert not Section.objects.filter(slug="analiz").exists()
@@ -145,7 +147,9 @@ def test_comments_keep_threads_statuses_dates_and_names_but_no_addresses(importe
     assert c11.email_hash == privacy.email_hash("erlan@mail.example")
     for comment in Comment.objects.all():
         assert comment.email == "" and comment.ip_hash == ""
-        values = " ".join(str(v) for v in Comment.objects.filter(pk=comment.pk).values().first().values())
+        values = " ".join(
+            str(v) for v in Comment.objects.filter(pk=comment.pk).values().first().values()
+        )
         assert "203.0.113" not in values and "2001:db8" not in values and "@" not in values
 
 

@@ -45,7 +45,10 @@ def test_categories_tags_attachments_and_media_paths(client, imported):
     assert moved(client, "/?cat=3") == "/ru/analiz/"
     assert moved(client, "/category/" + quote("новости") + "/") == "/ru/novosti/"
     assert moved(client, "/category/analiz/ekonomika/") == "/ru/tags/ekonomika/"
-    assert moved(client, "/tag/" + quote("забастовка") + "/") == "/ru/tags/" + quote("забастовка") + "/"
+    assert (
+        moved(client, "/tag/" + quote("забастовка") + "/")
+        == "/ru/tags/" + quote("забастовка") + "/"
+    )
     photo = default_storage.url(target("attachment", 201).file.name)
     assert moved(client, "/wp-content/uploads/2024/05/miting.jpg") == photo
     assert moved(client, "/wp-content/uploads/2024/05/miting-640x480.jpg") == photo

@@ -88,7 +88,9 @@ def test_newer_export_adds_and_updates_without_duplicating(run_import, uploads, 
     assert c15.status == Comment.Status.APPROVED
     c20 = ImportedItem.objects.get(kind="comment", wp_id=20).target
     assert c20.parent == ImportedItem.objects.get(kind="comment", wp_id=11).target
-    assert Comment.objects.filter(text="Поддерживаю решение совета!\nЦены нужно поднять.").count() == 1
+    assert (
+        Comment.objects.filter(text="Поддерживаю решение совета!\nЦены нужно поднять.").count() == 1
+    )
 
 
 def test_dry_run_reports_and_writes_nothing(run_import, uploads):
@@ -103,5 +105,7 @@ def test_dry_run_reports_and_writes_nothing(run_import, uploads):
     assert sorted(p for p in settings.MEDIA_ROOT.rglob("*") if p.is_file()) == media_before
     # …and the real run afterwards reports the same numbers.
     real = run_import("classic.xml", "--media-dir", str(uploads))
-    real_lines = {line.split()[0]: line.split()[1:] for line in real.splitlines()[2:] if line.strip()}
+    real_lines = {
+        line.split()[0]: line.split()[1:] for line in real.splitlines()[2:] if line.strip()
+    }
     assert real_lines["post"] == lines["post"] and real_lines["comment"] == lines["comment"]
