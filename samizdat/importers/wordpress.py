@@ -79,10 +79,13 @@ class Importer:
         self.sections: dict[str, object] = {}  # top-level category slug → Section
         self.tags: dict[str, object] = {}  # tag or sub-category slug → Tag
         self.grouped: dict[str, list[int]] = defaultdict(list)  # group → statement pks
-        self._records: dict[tuple[str, int], ImportedItem] = {}
+        self._records: dict[tuple[str, int], ImportedItem | None] = {}
 
     # -- records of what was imported before --------------------------------------------------
     def prefetch(self, kind: str, ids: list[int]) -> None:
+        """Look up the records of many ids in one query (absent ones are remembered too)."""
+        for wp_id in ids:
+            self._records[(kind, wp_id)] = None
         for rec in ImportedItem.objects.filter(site_url=self.site_url, kind=kind, wp_id__in=ids):
             self._records[(kind, rec.wp_id)] = rec
 
