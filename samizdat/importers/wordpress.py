@@ -12,13 +12,11 @@ import os
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import unquote
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.files.storage import default_storage
 from django.db import transaction
-from django.utils.translation import override
 from tqdm import tqdm
 
 from samizdat.publishing.models import Page, Statement
@@ -30,6 +28,7 @@ from .models import ImportedItem, ImportRun
 from .redirects import RedirectBuffer
 from .report import Report
 from .slugs import ascii_slug, unicode_slug
+from .terms import Taxonomy
 
 STATUS = {
     "publish": Statement.Status.PUBLISHED,
@@ -44,7 +43,6 @@ WP_INTERNAL_TYPES = {
     "user_request", "wp_block", "wp_template", "wp_template_part", "wp_global_styles",
     "wp_navigation", "wp_font_family", "wp_font_face", "attachment",
 }  # fmt: skip
-FALLBACK_SECTION = ("archive", {"ru": "Архив", "kk": "Мұрағат", "en": "Archive"})
 
 
 @dataclass
@@ -76,8 +74,7 @@ class Importer:
         self.report = Report(dry_run=options.dry_run)
         self.redirects = RedirectBuffer(self.report)
         self.run_row: ImportRun | None = None
-        self.sections: dict[str, object] = {}  # top-level category slug → Section
-        self.tags: dict[str, object] = {}  # tag or sub-category slug → Tag
+        self.taxonomy = Taxonomy(self)
         self.grouped: dict[str, list[int]] = defaultdict(list)  # group → statement pks
         self._records: dict[tuple[str, int], ImportedItem | None] = {}
 
@@ -153,7 +150,7 @@ class Importer:
                 if isinstance(record, wxr.Item):
                     self._item(record)
         self._link_translations()
-        self._term_redirects()
+        self.taxonomy.redirects()
         self.redirects.flush()
         self.run_row.summary = self.report.as_dict()
         self.run_row.save(update_fields=["summary"])
@@ -237,53 +234,6 @@ class Importer:
             self.report.note("images from other sites turned into links", conv.external_images)
         return conv.markdown
 
-    def _section_and_tags(self, item: wxr.Item, where: str):
-        section, tags = None, []
-        seen = set()
-        for slug, label in item.terms_in("category"):
-            slug = slug or unicode_slug(label)
-            if not slug or slug in seen:
-                continue
-            seen.add(slug)
-            top = self.cat.top_category(slug)
-            mapped = self.options.section_map.get(
-                unicode_slug(slug)
-            ) or self.options.section_map.get(unicode_slug(top))
-            if section is None and (mapped or top):
-                key = mapped or top
-                if key not in self.sections:
-                    term = self.cat.categories.get(top)
-                    name = (term.name if term and not mapped else "") or label or key
-                    self.sections[key], created = writes.ensure_section(
-                        ascii_slug(key) or f"category-{term.term_id if term else 0}",
-                        {self.options.language: plain_title(name)},
-                    )
-                    self.report.count("section", "created" if created else "unchanged")
-                section = self.sections[key]
-                self.sections.setdefault(f"cat:{top}", section)
-                if slug == top or mapped:
-                    continue
-            tags.append(self._tag(slug, label, category=True))
-        for slug, label in item.terms_in("post_tag"):
-            if slug or unicode_slug(label):
-                tags.append(self._tag(slug or unicode_slug(label), label))
-        if section is None:
-            if FALLBACK_SECTION[0] not in self.sections:
-                self.sections[FALLBACK_SECTION[0]], created = writes.ensure_section(
-                    *FALLBACK_SECTION
-                )
-                self.report.count("section", "created" if created else "unchanged")
-            self.report.note("posts without a category (put in 'archive')")
-            section = self.sections[FALLBACK_SECTION[0]]
-        return section, list({t.pk: t for t in tags}.values())
-
-    def _tag(self, slug: str, label: str, category: bool = False):
-        key = f"{'cat' if category else 'tag'}:{slug}"
-        if key not in self.tags:
-            self.tags[key], created = writes.ensure_tag(slug or label, plain_title(label))
-            self.report.count("tag", "created" if created else "unchanged")
-        return self.tags[key]
-
     def _post(self, item: wxr.Item, where: str) -> None:
         language = self._language(item, where)
         if language is None:
@@ -315,7 +265,7 @@ class Importer:
         if status == Statement.Status.SCHEDULED and published is None:
             self.report.problem("scheduled without a date: kept as draft", where)
             status = Statement.Status.DRAFT
-        section, tags = self._section_and_tags(item, where)
+        section, tags = self.taxonomy.section_and_tags(item, where)
         thumb = item.meta.get("_thumbnail_id", "").strip()
         lead = self.media.image(int(thumb), where) if thumb.isdigit() else None
         fields = {
@@ -402,23 +352,6 @@ class Importer:
             moved = writes.link_translations(ordered)
             if len(ordered) > 1:
                 self.report.count("translation", "created" if moved else "unchanged")
-
-    def _term_redirects(self) -> None:
-        with override(self.options.language):
-            for key, section in self.sections.items():
-                if key.startswith("cat:"):
-                    top, new = key[4:], section.get_absolute_url()
-                    self.redirects.add(f"/category/{self.cat.category_path(top)}/", new, section)
-                    term = self.cat.categories.get(top)
-                    if term and term.term_id:
-                        self.redirects.add(f"/?cat={term.term_id}", new, section)
-            for key, tag in self.tags.items():
-                kind, _sep, slug = key.partition(":")
-                if kind == "cat":
-                    old = f"/category/{self.cat.category_path(slug)}/"
-                else:
-                    old = f"/tag/{unquote(slug)}/"
-                self.redirects.add(old, tag.get_absolute_url(), tag)
 
 
 def _sha256(path: Path) -> str:
