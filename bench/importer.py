@@ -81,10 +81,13 @@ def generate(path: Path, posts: int, comments_per_post: int, seed: int = 7) -> N
                 out.write(
                     f"<wp:comment><wp:comment_id>{comment_id}</wp:comment_id>"
                     f"<wp:comment_author>Читатель {comment_id % 500}</wp:comment_author>"
-                    f"<wp:comment_author_email>r{comment_id % 500}@mail.example</wp:comment_author_email>"
+                    f"<wp:comment_author_email>r{comment_id % 500}@mail.example"
+                    "</wp:comment_author_email>"
                     f"<wp:comment_author_IP>192.0.2.{comment_id % 250}</wp:comment_author_IP>"
-                    f"<wp:comment_date_gmt>2024-02-01 10:{comment_id % 60:02d}:00</wp:comment_date_gmt>"
-                    f"<wp:comment_content><![CDATA[{_text(rng, rng.randint(8, 40))}]]></wp:comment_content>"
+                    f"<wp:comment_date_gmt>2024-02-01 10:{comment_id % 60:02d}:00"
+                    "</wp:comment_date_gmt>"
+                    f"<wp:comment_content><![CDATA[{_text(rng, rng.randint(8, 40))}]]>"
+                    "</wp:comment_content>"
                     f"<wp:comment_approved>{'1' if comment_id % 7 else '0'}</wp:comment_approved>"
                     f"<wp:comment_type>comment</wp:comment_type>"
                     f"<wp:comment_parent>{parent}</wp:comment_parent></wp:comment>"
@@ -171,7 +174,7 @@ def main(argv: list[str] | None = None) -> None:
     base = rows[0][1]
     print(f"\nWXR file: {size_mb:.1f} MB, {args.posts} posts, "
           f"{args.posts * args.comments_per_post} comments\n")  # fmt: skip
-    print(f"| phase | time (s) | × parse | peak RSS (MB) | × parse |")
+    print("| phase | time (s) | × parse | peak RSS (MB) | × parse |")
     print("| --- | ---: | ---: | ---: | ---: |")
     for label, r in rows:
         print(
