@@ -49,6 +49,9 @@ class RedirectBuffer:
         if len(self.pending) >= BATCH:
             self.flush()
 
+    def forget_except(self, keys: set[str]) -> None:
+        self.pending = {k: v for k, v in self.pending.items() if k in keys}
+
     def flush(self) -> None:
         if not self.pending:
             return

@@ -22,6 +22,10 @@ class Taxonomy:
         self.sections: dict[str, object] = {}  # section key or "cat:<top slug>" → Section
         self.tags: dict[str, object] = {}  # "tag:<slug>" or "cat:<slug>" → Tag
 
+    def forget_except(self, sections: set, tags: set) -> None:
+        self.sections = {k: v for k, v in self.sections.items() if k in sections}
+        self.tags = {k: v for k, v in self.tags.items() if k in tags}
+
     @property
     def report(self):
         return self.importer.report

@@ -169,6 +169,7 @@ class Importer:
             self.report.note(f"{item.post_type}s with status {item.status or '(none)'} skipped")
             return
         mark = len(self.media.new_files)
+        known = (set(self.taxonomy.sections), set(self.taxonomy.tags), set(self.redirects.pending))
         try:
             with transaction.atomic():
                 if item.post_type == "post":
@@ -176,8 +177,11 @@ class Importer:
                 else:
                     self._page(item, where)
         except Exception as exc:  # one bad item never stops the import
+            # The item's savepoint is rolled back: forget what it created.
             self.media.forget_since(mark)
             self._records.clear()
+            self.taxonomy.forget_except(*known[:2])
+            self.redirects.forget_except(known[2])
             self.report.count(item.post_type, "skipped")
             self.report.problem("could not import: skipped", where, f"{type(exc).__name__}: {exc}")
 

@@ -10,7 +10,7 @@ from PIL import Image as PILImage
 
 from samizdat.discussion import conf, privacy
 from samizdat.discussion.models import Comment
-from samizdat.importers.models import ImportedItem, ImportRun
+from samizdat.importers.models import ImportedItem, ImportRun, Redirect
 from samizdat.publishing.models import Image, Page, Section, Statement, Tag
 
 pytestmark = pytest.mark.django_db
@@ -180,3 +180,7 @@ def test_one_failing_item_is_skipped_and_the_rest_imported(run_import, monkeypat
     assert "post 102 (line 85): could not import: skipped — RuntimeError: disk on fire" in out
     assert not Statement.objects.filter(slug="sezd").exists()
     assert Statement.objects.filter(slug="zayavlenie-o-cenah").exists()
+    # Post 103 is in the section the failed post 102 created (and took back with it).
+    draft = wp("post", 103)
+    assert Section.objects.filter(pk=draft.section_id, slug="novosti").exists()
+    assert not Redirect.objects.filter(old_path="/?p=102").exists()
