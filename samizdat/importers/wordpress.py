@@ -25,7 +25,7 @@ from . import catalogue, comments, dates, writes, wxr
 from .content import plain_title, to_markdown, to_plain_text
 from .media import MediaLibrary
 from .models import ImportedItem, ImportRun
-from .redirects import RedirectBuffer
+from .redirects import RedirectBuffer, key_from_url
 from .report import Report
 from .slugs import ascii_slug, unicode_slug
 from .terms import Taxonomy
@@ -99,7 +99,7 @@ class Importer:
             wp_id=wp_id,
             defaults={
                 "guid": guid[:500],
-                "old_path": old_path[:1000],
+                "old_path": key_from_url(old_path)[:1000] if old_path else "",
                 "author_name": author[:200],
                 "digest": digest,
                 "content_type": ContentType.objects.get_for_model(obj),

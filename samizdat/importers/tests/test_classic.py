@@ -46,7 +46,11 @@ def test_posts_keep_title_slug_date_status_and_summary(imported):
 
 
 def test_author_display_name_is_kept_on_the_import_record(imported):
-    assert ImportedItem.objects.get(kind="post", wp_id=101).author_name == "Айгерим Сейтова"
+    record = ImportedItem.objects.get(kind="post", wp_id=101)
+    assert record.author_name == "Айгерим Сейтова"
+    assert record.old_path == "/2024/05/zayavlenie-o-cenah/"
+    assert record.guid == "https://old.steppe-coop.example/?p=101"
+    assert ImportedItem.objects.get(kind="page", wp_id=301).old_path == "/о-нас/"
 
 
 def test_top_level_categories_become_sections_subcategories_and_tags_become_tags(imported):
