@@ -2,7 +2,8 @@
 
 Run: .venv/bin/python -m bench.importer [--posts 10000] [--comments-per-post 5]
 
-Each phase runs in its own process on a throwaway SQLite data directory, so its peak
+Each phase runs in its own process (wall time depends on the machine's load; CPU time
+less so) on a throwaway SQLite data directory, so its peak
 resident memory (``ru_maxrss``) is its own. The baseline, measured in the same run on the same
 file, is the bare streaming parse (lxml ``iterparse``, elements cleared). A quarter-size file
 is imported too: if memory were not bounded, its peak would be far below the full file's.
@@ -100,18 +101,24 @@ def _peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux: KiB
 
 
+def _cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
 def child(phase: str, path: str, data_dir: str) -> dict:
     if phase == "parse":
         from lxml import etree
 
-        start, n = time.perf_counter(), 0
+        start, cpu, n = time.perf_counter(), _cpu(), 0
         for _event, el in etree.iterparse(path, events=("end",), huge_tree=True):
             n += 1
             if el.tag == "item":
                 el.clear(keep_tail=False)
                 while el.getprevious() is not None:
                     del el.getparent()[0]
-        return {"phase": phase, "seconds": time.perf_counter() - start, "peak_mb": _peak_mb()}
+        seconds, cpu = time.perf_counter() - start, _cpu() - cpu
+        return {"phase": phase, "seconds": seconds, "cpu": cpu, "peak_mb": _peak_mb()}
     os.environ.update(
         DJANGO_SETTINGS_MODULE="samizdat.settings",
         SAMIZDAT_DATA_DIR=data_dir,
@@ -126,11 +133,11 @@ def child(phase: str, path: str, data_dir: str) -> dict:
 
     if phase != "re-run":
         call_command("migrate", verbosity=0)
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), _cpu()
     report = Importer(path, Options(progress=False)).run()
-    seconds = time.perf_counter() - start
+    seconds, cpu = time.perf_counter() - start, _cpu() - cpu
     counts = {f"{k}.{a}": n for (k, a), n in report.counts.items() if n}
-    return {"phase": phase, "seconds": seconds, "peak_mb": _peak_mb(), "counts": counts}
+    return {"phase": phase, "seconds": seconds, "cpu": cpu, "peak_mb": _peak_mb(), "counts": counts}
 
 
 def _run(phase: str, path: Path, data_dir: Path) -> dict:
@@ -174,11 +181,11 @@ def main(argv: list[str] | None = None) -> None:
     base = rows[0][1]
     print(f"\nWXR file: {size_mb:.1f} MB, {args.posts} posts, "
           f"{args.posts * args.comments_per_post} comments\n")  # fmt: skip
-    print("| phase | time (s) | × parse | peak RSS (MB) | × parse |")
-    print("| --- | ---: | ---: | ---: | ---: |")
+    print("| phase | wall (s) | CPU (s) | CPU × parse | peak RSS (MB) | RSS × parse |")
+    print("| --- | ---: | ---: | ---: | ---: | ---: |")
     for label, r in rows:
         print(
-            f"| {label} | {r['seconds']:.1f} | {r['seconds'] / base['seconds']:.1f} "
+            f"| {label} | {r['seconds']:.1f} | {r['cpu']:.1f} | {r['cpu'] / base['cpu']:.0f} "
             f"| {r['peak_mb']:.0f} | {r['peak_mb'] / base['peak_mb']:.1f} |"
         )
     full_import = rows[2][1]
