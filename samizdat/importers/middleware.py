@@ -9,10 +9,23 @@ it into a language or slash redirect.
 
 from __future__ import annotations
 
+import logging
+
+from django.conf import settings
+from django.db import DatabaseError
 from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 
 from .models import Redirect
 from .redirects import WP_QUERY_KEYS, redirect_key
+
+logger = logging.getLogger(__name__)
+# Our own areas, never a WordPress address: no lookup for their 404s.
+NEVER_OLD = (
+    "/admin/",
+    "/.well-known/",
+    "/" + settings.STATIC_URL.lstrip("/"),
+    "/" + settings.MEDIA_URL.lstrip("/"),
+)
 
 
 def find_redirect(path: str, query) -> Redirect | None:
@@ -36,8 +49,12 @@ class OldUrlRedirectMiddleware:
             if found is not None:
                 return HttpResponsePermanentRedirect(found.destination())
         response = self.get_response(request)
-        if response.status_code == 404 and not path.startswith("/admin/"):
-            found = find_redirect(path, request.GET)
+        if response.status_code == 404 and not path.startswith(NEVER_OLD):
+            try:
+                found = find_redirect(path, request.GET)
+            except DatabaseError:  # the lookup must never make a 404 worse
+                logger.exception("redirect lookup failed for %s", path)
+                return response
             if found is not None:
                 return HttpResponsePermanentRedirect(found.destination())
         return response

@@ -81,3 +81,21 @@ def test_redirect_admin_lists_and_searches(admin_client, imported):
     response = admin_client.get("/admin/importers/redirect/?q=miting")
     assert response.status_code == 200
     assert "/wp-content/uploads/2024/05/miting.jpg" in response.content.decode()
+
+
+def test_a_failing_lookup_leaves_the_404_alone(client, monkeypatch):
+    from django.db import DatabaseError
+
+    from samizdat.importers import middleware
+
+    def broken(path, query):
+        raise DatabaseError("database went away")
+
+    monkeypatch.setattr(middleware, "find_redirect", broken)
+    assert client.get("/2024/05/anything/").status_code == 404
+
+
+def test_our_own_areas_are_never_looked_up(client, django_assert_num_queries):
+    with django_assert_num_queries(0):
+        assert client.get("/.well-known/nothing").status_code == 404
+        assert client.get("/media/nothing.jpg").status_code == 404
