@@ -98,4 +98,3 @@ def test_a_failing_lookup_leaves_the_404_alone(client, monkeypatch):
 def test_our_own_areas_are_never_looked_up(client, django_assert_num_queries):
     with django_assert_num_queries(0):
         assert client.get("/.well-known/nothing").status_code == 404
-        assert client.get("/media/nothing.jpg").status_code == 404
