@@ -59,6 +59,9 @@ class Catalogue:
     groups: dict[str, dict[str, int]] = field(default_factory=dict)
     page_names: dict[int, str] = field(default_factory=dict)
     member_group: dict[int, str] = field(default_factory=dict)
+    # Polylang's term_translations: category term id → {language: term id}
+    term_groups: dict[int, dict[str, int]] = field(default_factory=dict)
+    category_ids: dict[int, wxr.Term] = field(default_factory=dict)
     items: int = 0
     types: dict[str, int] = field(default_factory=lambda: defaultdict(int))
 
@@ -105,10 +108,15 @@ def build(path, on_progress=None) -> Catalogue:
         elif isinstance(record, wxr.Term):
             if record.taxonomy == "category":
                 cat.categories[record.slug] = record
+                cat.category_ids[record.term_id] = record
             elif record.taxonomy == "post_tag":
                 cat.tags[record.slug] = record
             elif record.taxonomy == "post_translations":
                 cat.groups[f"pll:{record.slug}"] = parse_polylang_group(record.description)
+            elif record.taxonomy == "term_translations":
+                group = parse_polylang_group(record.description)
+                for term_id in group.values():
+                    cat.term_groups[term_id] = group
         elif isinstance(record, wxr.Item):
             _catalogue_item(cat, record)
     # A group needs two members to link anything.

@@ -51,13 +51,15 @@ class Taxonomy:
                 unicode_slug(slug)
             ) or self.options.section_map.get(unicode_slug(top))
             if section is None and (mapped or top):
-                key = mapped or top
+                key, names = mapped or top, {}
+                term = self.cat.categories.get(top)
+                if term and not mapped:
+                    key, names = self._translated(term)
                 if key not in self.sections:
-                    term = self.cat.categories.get(top)
                     name = (term.name if term and not mapped else "") or label or key
+                    names = names or {self.options.language: plain_title(name)}
                     self.sections[key], created = writes.ensure_section(
-                        ascii_slug(key) or f"category-{term.term_id if term else 0}",
-                        {self.options.language: plain_title(name)},
+                        ascii_slug(key) or f"category-{term.term_id if term else 0}", names
                     )
                     self.report.count("section", "created" if created else "unchanged")
                 section = self.sections[key]
@@ -77,6 +79,19 @@ class Taxonomy:
             self.report.note("posts without a category (put in 'archive')")
             section = self.sections[FALLBACK_SECTION[0]]
         return section, list({t.pk: t for t in tags}.values())
+
+    def _translated(self, term: wxr.Term) -> tuple[str, dict[str, str]]:
+        """A category and its Polylang translations are one section, named per language."""
+        group = self.cat.term_groups.get(term.term_id)
+        if not group:
+            return term.slug, {}
+        members = {
+            lang[:2]: self.cat.category_ids[tid]
+            for lang, tid in group.items()
+            if tid in self.cat.category_ids
+        }
+        lead = members.get(self.options.language) or members[min(members)]
+        return lead.slug, {lang: plain_title(t.name) for lang, t in members.items()}
 
     def tag(self, slug: str, label: str, category: bool = False):
         key = f"{'cat' if category else 'tag'}:{slug}"

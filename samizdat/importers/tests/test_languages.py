@@ -66,11 +66,17 @@ def test_polylang_items_get_their_languages_and_are_linked(run_import):
     piket, picket = target("post", 54), target("post", 55)
     assert piket.translation_group_id == picket.translation_group_id != ru.translation_group_id
     assert picket.status == Statement.Status.DRAFT
-    assert ru.section.slug == "zayavleniya" and en.section.slug == "statements"
+    # The category and its Polylang translation are one section, named in both languages.
+    assert ru.section == en.section == kk.section
+    assert (ru.section.slug, ru.section.name_ru, ru.section.name_en) == (
+        "zayavleniya",
+        "Заявления",
+        "Statements",
+    )
     # Language versions of a page share one slug.
     pages = {p.language: p.slug for p in Page.objects.all()}
     assert pages == {"ru": "kontakty", "en": "kontakty"}
-    assert "post 63 (line 174): language not on this site: skipped — de" in out
+    assert "post 63 (line 175): language not on this site: skipped — de" in out
     assert Comment.objects.get().language == "ru"
 
 
@@ -87,6 +93,9 @@ def test_polylang_language_prefixed_old_urls_redirect(client, run_import):
     response = client.get("/en/statement-on-freedom-of-speech/")
     assert response.status_code == 301
     assert response["Location"] == target("post", 52).get_absolute_url()
+    # Both languages' category addresses lead to the one section.
+    for old in ("/category/statements/", "/category/zayavleniya/"):
+        assert client.get(old)["Location"] == "/ru/zayavleniya/"
 
 
 def test_wpml_meta_sets_languages_and_translation_groups(run_import, tmp_path):
