@@ -11,7 +11,7 @@ from django.conf import settings
 from django.core.files.storage import default_storage
 
 from samizdat.publishing import images
-from samizdat.publishing.models import RESERVED_SLUGS, Image, Page, Section, Statement, Tag
+from samizdat.publishing.models import Image, Page, Section, Statement, Tag, reserved_slugs
 
 from .slugs import ascii_slug, unicode_slug
 
@@ -36,7 +36,7 @@ def ensure_section(slug: str, names: dict[str, str]) -> tuple[Section, bool]:
     ``names`` maps language → name; a language without its own name gets the first one.
     """
     slug = ascii_slug(slug) or "archive"
-    if slug in RESERVED_SLUGS:
+    if slug.casefold() in reserved_slugs():  # would shadow a site URL ("tags", "comments" …)
         slug = f"{slug}-wp"
     section = Section.objects.filter(slug=slug).first()
     if section is not None:

@@ -13,6 +13,8 @@ from samizdat.discussion.models import Comment
 from samizdat.importers.models import ImportedItem, ImportRun, Redirect
 from samizdat.publishing.models import Image, Page, Section, Statement, Tag
 
+from .conftest import fixture_text
+
 pytestmark = pytest.mark.django_db
 
 UTC = dt.UTC
@@ -188,3 +190,19 @@ def test_one_failing_item_is_skipped_and_the_rest_imported(run_import, monkeypat
     draft = wp("post", 103)
     assert Section.objects.filter(pk=draft.section_id, slug="novosti").exists()
     assert not Redirect.objects.filter(old_path="/?p=102").exists()
+
+
+def test_a_category_named_like_a_site_url_gets_another_section_slug(run_import, tmp_path):
+    text = (
+        fixture_text("classic.xml")
+        .replace("nicename>", "nicename>")
+        .replace(
+            "<![CDATA[analiz]]></wp:category_nicename>",
+            "<![CDATA[comments]]></wp:category_nicename>",
+        )
+    )
+    text = text.replace('nicename="analiz"', 'nicename="comments"')
+    path = tmp_path / "reserved.xml"
+    path.write_text(text, encoding="utf-8")
+    run_import(str(path))
+    assert wp("post", 101).section.slug == "comments-wp"
