@@ -3,6 +3,7 @@
 Every public URL ends in "/" so the static mirror can write it as ``…/index.html``.
 """
 
+from django.apps import apps
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
@@ -11,10 +12,16 @@ from django.views.static import serve
 
 from samizdat.core import views as core_views
 
+
+def installed(app: str, *patterns) -> list:
+    """URL patterns of an optional app: none when it is left out of INSTALLED_APPS."""
+    return list(patterns) if apps.is_installed(f"samizdat.{app}") else []
+
+
 urlpatterns = [
     path("admin/", admin.site.urls),
-    path("", include("samizdat.syndication.urls_root")),
-    path("", include("samizdat.authenticity.urls_root")),
+    *installed("syndication", path("", include("samizdat.syndication.urls_root"))),
+    *installed("authenticity", path("", include("samizdat.authenticity.urls_root"))),
     path("", core_views.root_redirect, name="root"),
 ]
 
@@ -28,10 +35,10 @@ if settings.SERVE_MEDIA:
     ]
 
 urlpatterns += i18n_patterns(
-    path("search/", include("samizdat.search.urls")),
-    path("feeds/", include("samizdat.syndication.urls")),
-    path("comments/", include("samizdat.discussion.urls")),
-    path("", include("samizdat.authenticity.urls")),
+    *installed("search", path("search/", include("samizdat.search.urls"))),
+    *installed("syndication", path("feeds/", include("samizdat.syndication.urls"))),
+    *installed("discussion", path("comments/", include("samizdat.discussion.urls"))),
+    *installed("authenticity", path("", include("samizdat.authenticity.urls"))),
     path("", include("samizdat.publishing.urls")),
     prefix_default_language=True,
 )

@@ -10,6 +10,10 @@ class DiscussionConfig(AppConfig):
     def ready(self) -> None:
         from django.contrib import admin
 
+        from samizdat.publishing.panels import register_panel
+
+        register_panel("comments", "discussion/_comments.html", order=100, slot="statement_after")
+
         # The admin index shows the moderation queue (unless another app set its own index).
         if admin.site.index_template is None:
             admin.site.index_template = "discussion/admin/index.html"

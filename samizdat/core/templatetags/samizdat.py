@@ -5,6 +5,8 @@ from django.conf import settings
 from django.urls import translate_url
 from django.utils.translation import get_language
 
+from samizdat import languages
+
 register = template.Library()
 
 
@@ -22,7 +24,7 @@ def translated_url(context, language: str) -> str:
 
 @register.filter
 def language_name(code: str) -> str:
-    return settings.LANGUAGE_NAMES_NATIVE.get(code, code)
+    return languages.get(code).name
 
 
 @register.simple_tag
