@@ -44,7 +44,7 @@ def site_context(language: str) -> dict:
         "site_url": settings.SITE_URL,
         "nav_sections": nav["sections"],
         "nav_pages": nav["pages"],
-        "languages": settings.LANGUAGES,
+        "languages": languages.choices(),
         "language_direction": languages.get(language).direction,
         "onion_url": settings.ONION_URL,
     }

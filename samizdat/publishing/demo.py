@@ -16,6 +16,8 @@ from django.utils import timezone
 from PIL import Image as PILImage
 from PIL import ImageDraw
 
+from samizdat import languages
+
 from . import lifecycle
 from .images import process_upload
 from .models import Image, Page, Section, Statement, Tag
@@ -33,10 +35,10 @@ SECTIONS = [
 ]
 
 TAGS = {
-    "elections": ("выборы", "сайлау", "elections"),
-    "press-freedom": ("свобода прессы", "баспасөз бостандығы", "press freedom"),
-    "labour": ("труд", "еңбек", "labour"),
-    "water": ("вода", "су", "water"),
+    "elections": {"ru": "выборы", "kk": "сайлау", "en": "elections"},
+    "press-freedom": {"ru": "свобода прессы", "kk": "баспасөз бостандығы", "en": "press freedom"},
+    "labour": {"ru": "труд", "kk": "еңбек", "en": "labour"},
+    "water": {"ru": "вода", "kk": "су", "en": "water"},
 }
 
 # (group key, section, days ago, tags, image key, {language: (slug, title, summary, body)})
@@ -371,7 +373,7 @@ def load_demo(stdout: TextIO | None = None) -> str:
         )
     tags = {}
     for slug, names in TAGS.items():
-        for language, name in zip(("ru", "kk", "en"), names, strict=True):
+        for language, name in names.items():
             tag_slug = slug if language == "en" else f"{slug}-{language}"
             tags[(slug, language)], _ = Tag.objects.update_or_create(
                 slug=tag_slug, defaults={"name": name}
@@ -382,6 +384,8 @@ def load_demo(stdout: TextIO | None = None) -> str:
         image = _image(image_key) if image_key else None
         first = None
         for language, (slug, title, summary, body) in versions.items():
+            if not languages.is_enabled(language):  # a site without this language
+                continue
             statement = _statement(
                 language,
                 slug,
@@ -402,18 +406,21 @@ def load_demo(stdout: TextIO | None = None) -> str:
                 lifecycle.link_translation(first, statement)
             count += 1
     # One statement scheduled for tomorrow: it appears by itself when its time comes.
-    scheduled = _statement(
-        "ru",
-        "zayavlenie-k-godovshchine",
-        title="Заявление к годовщине движения",
-        section=sections["statements"],
-        issuer=ISSUER["ru"],
-        summary="Опубликуется автоматически в назначенное время.",
-        body="Пять лет назад несколько десятков человек собрались в степи под Алматы.",
-    )
-    lifecycle.schedule(scheduled, now + timedelta(days=1))
+    if languages.is_enabled("ru"):
+        scheduled = _statement(
+            "ru",
+            "zayavlenie-k-godovshchine",
+            title="Заявление к годовщине движения",
+            section=sections["statements"],
+            issuer=ISSUER["ru"],
+            summary="Опубликуется автоматически в назначенное время.",
+            body="Пять лет назад несколько десятков человек собрались в степи под Алматы.",
+        )
+        lifecycle.schedule(scheduled, now + timedelta(days=1))
     for order, (slug, versions) in enumerate(PAGES.items()):
         for language, (title, body) in versions.items():
+            if not languages.is_enabled(language):
+                continue
             Page.objects.update_or_create(
                 language=language,
                 slug=slug,

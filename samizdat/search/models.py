@@ -9,7 +9,7 @@ from samizdat.publishing.models import Statement
 
 
 class SearchDocument(models.Model):
-    """Plain text of one statement (any status) as indexed, kept for snippets.
+    """Plain text of one published or scheduled statement as indexed, kept for snippets.
 
     On PostgreSQL the table also has a generated, GIN-indexed ``vector`` column (added by
     migrations 0002/0003, unknown to the ORM); on SQLite the lexemes live in the FTS5 table
