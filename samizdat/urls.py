@@ -13,15 +13,17 @@ from django.views.static import serve
 from samizdat.core import views as core_views
 
 
-def installed(app: str, *patterns) -> list:
-    """URL patterns of an optional app: none when it is left out of INSTALLED_APPS."""
-    return list(patterns) if apps.is_installed(f"samizdat.{app}") else []
+def installed(app: str, route: str, urls: str = "urls") -> list:
+    """An optional app's URLs (``samizdat.<app>.<urls>``): none when it is not installed."""
+    if not apps.is_installed(f"samizdat.{app}"):
+        return []
+    return [path(route, include(f"samizdat.{app}.{urls}"))]
 
 
 urlpatterns = [
     path("admin/", admin.site.urls),
-    *installed("syndication", path("", include("samizdat.syndication.urls_root"))),
-    *installed("authenticity", path("", include("samizdat.authenticity.urls_root"))),
+    *installed("syndication", "", "urls_root"),
+    *installed("authenticity", "", "urls_root"),
     path("", core_views.root_redirect, name="root"),
 ]
 
@@ -35,10 +37,10 @@ if settings.SERVE_MEDIA:
     ]
 
 urlpatterns += i18n_patterns(
-    *installed("search", path("search/", include("samizdat.search.urls"))),
-    *installed("syndication", path("feeds/", include("samizdat.syndication.urls"))),
-    *installed("discussion", path("comments/", include("samizdat.discussion.urls"))),
-    *installed("authenticity", path("", include("samizdat.authenticity.urls"))),
+    *installed("search", "search/"),
+    *installed("syndication", "feeds/"),
+    *installed("discussion", "comments/"),
+    *installed("authenticity", ""),
     path("", include("samizdat.publishing.urls")),
     prefix_default_language=True,
 )
