@@ -27,7 +27,7 @@ def validate_section_slug(value: str) -> None:
 
 class Section(models.Model):
     slug = models.SlugField(_("slug"), unique=True, validators=[validate_section_slug])
-    # {"ru": "Заявления", "kk": "Мәлімдемелер", "en": "Statements"}: one key per language, so
+    # {language code: name}, e.g. {"kk": "Мәлімдемелер"}: one key per language, so
     # a new language needs no new column (the admin shows one field per enabled language).
     names = models.JSONField(_("names"), default=dict, blank=True)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
