@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from samizdat.core import periodic
 from samizdat.publishing import lifecycle, signals
@@ -157,7 +157,7 @@ def test_linking_into_a_group_that_has_the_language_is_a_clear_error(
     make_statement(language="kk", translation_group=group)
     other_kk = make_statement(language="kk")
     heard.clear()
-    with django_capture_on_commit_callbacks() as callbacks:
+    with django_capture_on_commit_callbacks() as callbacks, translation.override("en"):
         with pytest.raises(ValidationError, match="already has a version in this language"):
             lifecycle.link_translation(ru, other_kk)
         with pytest.raises(ValidationError):
