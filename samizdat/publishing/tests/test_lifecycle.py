@@ -213,3 +213,40 @@ def test_the_instance_rule_matches_the_queryset_rule():
     public = set(Statement.objects.published().values_list("pk", flat=True))
     assert {s.pk for s in made if s.is_public} == public
     assert len(public) == 2
+
+
+def test_the_admin_saves_through_the_lifecycle(
+    heard, client, django_capture_on_commit_callbacks, django_user_model
+):
+    from django.contrib.auth.models import Group
+
+    editor = django_user_model.objects.create_user("ed", password="pw-12345-xx", is_staff=True)
+    editor.groups.add(Group.objects.get(name="Editors"))
+    client.force_login(editor)
+    source = make_statement(language="ru")
+    heard.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            "/admin/publishing/statement/add/",
+            {
+                "title": "Аударма",
+                "slug": "audarma",
+                "language": "kk",
+                "section": source.section_id,
+                "status": "published",
+                "published_at_0": "",
+                "published_at_1": "",
+                "translation_of": source.pk,
+            },
+        )
+    assert response.status_code == 302
+    assert names(heard) == ["published", "translations"]
+    assert heard[0][1]["actor"] == editor
+    heard.clear()
+    created = Statement.objects.get(slug="audarma")
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            "/admin/publishing/statement/",
+            {"action": "unpublish", "_selected_action": [created.pk, source.pk]},
+        )
+    assert names(heard) == ["unpublished", "unpublished"]
