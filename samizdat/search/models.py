@@ -8,6 +8,15 @@ from django.utils.translation import gettext_lazy as _
 from samizdat.publishing.models import Statement
 
 
+class SearchConfigField(models.CharField):
+    """A text search configuration name: ``regconfig`` on PostgreSQL, text elsewhere."""
+
+    def db_type(self, connection):
+        if connection.vendor == "postgresql":
+            return "regconfig"
+        return super().db_type(connection)
+
+
 class SearchDocument(models.Model):
     """Plain text of one published or scheduled statement as indexed, kept for snippets.
 
@@ -20,9 +29,9 @@ class SearchDocument(models.Model):
         Statement, on_delete=models.CASCADE, primary_key=True, related_name="+"
     )
     language = models.CharField(max_length=10)
-    # The language's text-search configuration (samizdat.languages); a ``regconfig`` column on
-    # PostgreSQL (migration 0003) that the generated ``vector`` column reads.
-    config = models.CharField(max_length=63, default="simple", editable=False)
+    # The language's text-search configuration (samizdat.languages), which the generated
+    # ``vector`` column reads on PostgreSQL (migration 0003).
+    config = SearchConfigField(max_length=63, default="simple", editable=False)
     title = models.TextField()
     summary = models.TextField(blank=True)
     body = models.TextField(blank=True)

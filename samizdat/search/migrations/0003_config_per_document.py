@@ -3,11 +3,13 @@
 Before: the PostgreSQL ``vector`` column chose the configuration by a CASE over language codes
 written into the column's definition, so a new language with its own configuration needed a new
 migration. Now the column reads the document's ``config`` (a ``regconfig`` on PostgreSQL, plain
-text on SQLite where it is unused), which indexing fills from ``samizdat.languages``; adding a
+text on SQLite where it is unused; ``SearchConfigField``), which indexing fills from ``samizdat.languages``; adding a
 language needs no migration. Existing rows get the registry's configuration as it is now.
 """
 
 from django.db import migrations, models
+
+import samizdat.search.models
 
 OLD_CONFIG = (
     "CASE language WHEN 'ru' THEN 'russian'::regconfig WHEN 'en' THEN 'english'::regconfig "
@@ -55,11 +57,6 @@ def fill_config(apps, schema_editor):
         config = languages.get(code).search_config
         SearchDocument.objects.filter(language=code).update(config=config)
     if _pg(schema_editor):
-        schema_editor.execute(
-            "ALTER TABLE search_searchdocument ALTER COLUMN config DROP DEFAULT, "
-            "ALTER COLUMN config TYPE regconfig USING config::regconfig, "
-            "ALTER COLUMN config SET DEFAULT 'simple'::regconfig"
-        )
         schema_editor.execute(_vector("config"))
         schema_editor.execute(GIN)
 
@@ -68,10 +65,6 @@ def unfill_config(apps, schema_editor):
     if _pg(schema_editor):
         for sql in DROP:
             schema_editor.execute(sql)
-        schema_editor.execute(
-            "ALTER TABLE search_searchdocument ALTER COLUMN config DROP DEFAULT, "
-            "ALTER COLUMN config TYPE varchar(63) USING config::text"
-        )
 
 
 class Migration(migrations.Migration):
@@ -87,7 +80,9 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="searchdocument",
             name="config",
-            field=models.CharField(default="simple", editable=False, max_length=63),
+            field=samizdat.search.models.SearchConfigField(
+                default="simple", editable=False, max_length=63
+            ),
         ),
         migrations.RunPython(fill_config, unfill_config),
     ]
