@@ -250,3 +250,15 @@ def test_the_admin_saves_through_the_lifecycle(
             {"action": "unpublish", "_selected_action": [created.pk, source.pk]},
         )
     assert names(heard) == ["unpublished", "unpublished"]
+
+
+def test_the_announce_command(heard, capsys, django_capture_on_commit_callbacks):
+    from django.core.management import call_command
+
+    statement = make_statement(status=Statement.Status.DRAFT)
+    Statement.objects.filter(pk=statement.pk).update(status=Statement.Status.SCHEDULED)
+    heard.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("announce_due")
+    assert "Announced 1 statements." in capsys.readouterr().out
+    assert names(heard) == ["published"]
