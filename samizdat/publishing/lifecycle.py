@@ -192,7 +192,10 @@ def link_translation(statement: Statement, other: Statement, *, actor=None) -> T
         group = statement.translation_group or other.translation_group
         group = group or TranslationGroup.objects.create()
         members = ours + theirs
-        Statement.objects.filter(pk__in=[s.pk for s in members]).update(translation_group=group)
+        # Each page lists its versions, so each counts as changed (caches, mirror, Last-Modified).
+        Statement.objects.filter(pk__in=[s.pk for s in members]).update(
+            translation_group=group, updated_at=timezone.now()
+        )
         for s in members:
             s.translation_group = group
         emptied = {s.translation_group_id for s in members} - {group.pk, None}
@@ -209,8 +212,10 @@ def unlink_translation(statement: Statement, *, actor=None) -> None:
         if group_id is None:
             return
         members = _members(group_id, statement)
-        Statement.objects.filter(pk=statement.pk).update(translation_group=None)
+        now = timezone.now()
+        Statement.objects.filter(pk=statement.pk).update(translation_group=None, updated_at=now)
         rest = [s for s in members if s.pk != statement.pk]
+        Statement.objects.filter(pk__in=[s.pk for s in rest]).update(updated_at=now)
         if len(rest) <= 1:
             Statement.objects.filter(translation_group_id=group_id).update(translation_group=None)
             TranslationGroup.objects.filter(pk=group_id).delete()
