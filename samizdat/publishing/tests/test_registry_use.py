@@ -81,3 +81,12 @@ def test_the_migration_carries_section_names_over():
     executor.loader.build_graph()
     executor.migrate(executor.loader.graph.leaf_nodes())
     Section.objects.all().delete()
+
+
+@pytest.mark.django_db
+def test_a_right_to_left_language_gets_dir_rtl(client, settings):
+    settings.LANGUAGES = languages.django_languages(["ru", "ar"])
+    statement = make_statement(title="بيان", language="ar")
+    html = client.get(statement.get_absolute_url()).content.decode()
+    assert '<html lang="ar" dir="rtl">' in html
+    assert '<html lang="ru" dir="ltr">' in client.get("/ru/").content.decode()
