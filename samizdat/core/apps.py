@@ -13,6 +13,9 @@ class CoreConfig(AppConfig):
 
         install_format_modules()
         connect_signals()
+        from . import mail, periodic
+
+        periodic.register("core.prune-mail-tasks", every=6 * 3600)(mail.prune_finished)
         try:  # keep .mo files in step with .po files; a read-only install keeps its own
             compiled = compile_translations()
         except OSError:

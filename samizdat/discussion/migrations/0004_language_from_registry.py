@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('discussion', '0002_moderators'),
+        ('discussion', '0003_mail_confirmation'),
     ]
 
     operations = [
