@@ -33,6 +33,8 @@ from django.test import Client, RequestFactory, override_settings
 from django.utils import timezone
 from django.utils.translation import gettext, override
 
+from samizdat import languages
+
 from .links import LinkMap
 from .paths import fs_name, is_safe_rel, relative_link, url_file
 from .plan import Spec, discover_routes, plan, take_snapshot
@@ -168,7 +170,7 @@ class Export:
         self.site_url = site_url
         self.previous = previous or {}
         self.progress = progress
-        self.languages = [code for code, _name in settings.LANGUAGES]
+        self.languages = languages.codes()
         self.renderer = Renderer(site_url)
         self.result = ExportResult(target=tree.live, full=previous is None)
 
