@@ -194,7 +194,7 @@ def file_findings(data_dir: Path | None, media: Path, keys: Path, cache: Path) -
     found.append(
         Finding(
             "original-names",
-            "media files not named by their content (possibly uploaders' names or originals)",
+            "media files not named by the intake (possibly uploaders' names or originals)",
             len(named),
             ", ".join(p.relative_to(media).as_posix() for p in named[:5])
             + ("; run `samizdat images reprocess`" if named else ""),

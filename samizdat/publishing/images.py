@@ -3,13 +3,13 @@
 Only re-encoded files are stored (docs/privacy.md): the pixels are copied into a fresh image
 after the camera's rotation is applied, colours are converted to sRGB when the upload carries
 an ICC profile, and the result is saved without EXIF/GPS/XMP/IPTC, ICC, PNG text chunks or
-WebP metadata. Stored names come from the hash of the cleaned bytes, never from the upload.
+WebP metadata. Stored names are random (a UUID), never taken from the upload.
 """
 
 from __future__ import annotations
 
-import hashlib
 import io
+import uuid
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -85,12 +85,6 @@ def _encode(image: PILImage.Image, has_alpha: bool) -> tuple[bytes, str]:
 
 
 def _store(body: bytes, name: str) -> str:
-    """Save under a name derived from the content; an identical file already there is reused."""
-    if default_storage.exists(name):
-        with default_storage.open(name) as existing:
-            if existing.read() == body:
-                return name
-        default_storage.delete(name)
     return default_storage.save(name, ContentFile(body))
 
 
@@ -103,7 +97,8 @@ def process_upload(data: bytes, name: str = "") -> dict:
         raise ValidationError(_("The image file is too large."))
     clean, has_alpha = clean_pixels(data)
     body, ext = _encode(clean, has_alpha)
-    stem = hashlib.sha256(body).hexdigest()[:32]
+    # Random, never shared: deleting one image (or a rolled-back import) cannot take another's file.
+    stem = uuid.uuid4().hex
     path = _store(body, f"{FOLDER}/{stem}.{ext}")
     variants = {}
     for width in settings.IMAGE_WIDTHS:

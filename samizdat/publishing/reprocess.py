@@ -3,7 +3,7 @@
 Before the privacy work, the admin stored the uploaded original (with its EXIF, GPS, XMP …)
 as ``Image.file`` and named the cleaned copies after the upload. :func:`reprocess_images`
 re-encodes every image from its stored file, points the image, its variants and the Markdown
-bodies that mention old paths at the clean, content-named files, and deletes every file under
+bodies that mention old paths at the clean, randomly named files, and deletes every file under
 ``images/`` that nothing refers to any more.
 """
 
@@ -23,7 +23,7 @@ CURRENT = re.compile(rf"{FOLDER}/(?P<stem>[0-9a-f]{{32}})(-\d+w)?\.(jpg|png)")
 
 
 def is_current(image: Image) -> bool:
-    """Made by today's intake (content-named, hence re-encoded): re-encoding again only loses."""
+    """Made by the current intake (a random 32-hex name): re-encoding it again only loses."""
     match = CURRENT.fullmatch(image.file.name or "")
     return bool(match) and all(
         (m := CURRENT.fullmatch(path)) and m["stem"] == match["stem"]

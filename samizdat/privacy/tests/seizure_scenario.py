@@ -53,7 +53,7 @@ def main(plan_path: str) -> None:
         if statement is None and plan["posts"]:
             section, _ = Section.objects.get_or_create(
                 slug="news",
-                defaults={"name_ru": "Новости", "name_kk": "Жаңалық", "name_en": "News"},
+                defaults={"names": {"ru": "Новости", "kk": "Жаңалық", "en": "News"}},
             )
             statement = Statement.objects.create(
                 title="Заявление",

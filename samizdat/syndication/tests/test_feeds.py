@@ -49,7 +49,7 @@ def test_feed_parses_and_carries_full_text(client, water, lang, path, name):
     assert entry.author == ISSUERS[lang]
     assert entry.link == f"http://testserver/{lang}/analysis/water-{lang}/"
     # The image: absolute in the text and as an enclosure.
-    # (stored under content names, never the upload's "river.jpg": docs/privacy.md)
+    # (stored under random names, never the upload's "river.jpg": docs/privacy.md)
     assert 'src="http://testserver/media/images/' in html and "images/river" not in html
     enclosure = next(link for link in entry.links if link.rel == "enclosure")
     assert enclosure.href.startswith("http://testserver/media/images/")

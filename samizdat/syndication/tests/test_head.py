@@ -67,7 +67,7 @@ def test_statement_head(client, water, lang):
     assert og["og:title"] == [TITLES[lang]]
     assert og["og:url"] == [url]
     assert og["og:description"] == [f"summary {lang}"]
-    assert og["og:image"][0].startswith(f"{SITE}/media/images/")  # a content name
+    assert og["og:image"][0].startswith(f"{SITE}/media/images/")  # a random name
     assert og["og:image:width"] == ["1600"]
     assert og["og:locale"] == [{"ru": "ru_RU", "kk": "kk_KZ", "en": "en_US"}[lang]]
     assert len(og["og:locale:alternate"]) == 2

@@ -5,7 +5,7 @@ from samizdat.publishing.reprocess import reprocess_images
 
 class Command(BaseCommand):
     help = (
-        "images reprocess: re-encode every stored image without metadata under a content name, "
+        "images reprocess: re-encode every stored image without metadata under a random name, "
         "update images, variants and Markdown bodies, delete originals and old-named files."
     )
 
