@@ -17,3 +17,11 @@ def make_statement(db):
     from samizdat.publishing.tests.factories import make_statement
 
     return make_statement
+
+
+@pytest.fixture
+def verified_login(db):
+    """``verified_login(client, user)``: signed in with password and second factor (admin tests)."""
+    from samizdat.accounts.testing import verified_login
+
+    return verified_login

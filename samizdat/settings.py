@@ -72,19 +72,24 @@ CSRF_TRUSTED_ORIGINS = [SITE_URL] if SITE_URL.startswith("http") else []
 
 INSTALLED_APPS = [
     "samizdat.core",
+    "samizdat.accounts",
     "samizdat.publishing",
     "samizdat.discussion",
     "samizdat.search",
     "samizdat.syndication",
     "samizdat.mirror",
     "samizdat.authenticity",
-    "django.contrib.admin",
+    "samizdat.accounts.adminconfig.StaffAdminConfig",  # django.contrib.admin, 2FA-gated
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "django_otp_webauthn",
 ]
 
 MIDDLEWARE = [
@@ -96,6 +101,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "samizdat.accounts.middleware.StaffAccessMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -147,11 +154,6 @@ else:
         }
     }
 
-AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-]
 
 # Languages: URL prefix per language, ru is the default.
 LANGUAGE_CODE = "ru"
@@ -235,3 +237,63 @@ COMMENT_MODERATE_FIRST = env_bool("SAMIZDAT_COMMENT_MODERATE_FIRST", True)
 COMMENT_MODERATE_ALL = env_bool("SAMIZDAT_COMMENT_MODERATE_ALL", False)
 # Behind a reverse proxy: the request header with the client address, e.g. HTTP_X_REAL_IP.
 COMMENT_CLIENT_IP_HEADER = env("SAMIZDAT_CLIENT_IP_HEADER", "")
+
+# --- accounts: staff two-factor sign-in, throttling, sessions, audit (docs/accounts.md) ---
+from urllib.parse import urlsplit as _urlsplit  # noqa: E402
+
+
+def _env_seconds(name: str, default: int) -> int:
+    """A positive whole number from the environment; anything else stops the start-up."""
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        value = 0
+    if value <= 0:
+        from django.core.exceptions import ImproperlyConfigured
+
+        raise ImproperlyConfigured(f"{name} must be a positive whole number, not {raw!r}")
+    return value
+
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+]
+# Staff sessions end after this long without a request, and this long after signing in.
+STAFF_SESSION_IDLE = _env_seconds("SAMIZDAT_STAFF_SESSION_IDLE", 30 * 60)
+STAFF_SESSION_MAX = _env_seconds("SAMIZDAT_STAFF_SESSION_MAX", 12 * 3600)
+# Sessions are database rows keyed by SHA-256 of the cookie's key (see accounts/sessions.py).
+SESSION_ENGINE = "samizdat.accounts.sessions"
+SESSION_COOKIE_AGE = STAFF_SESSION_IDLE
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_HTTPONLY = True
+LOGIN_URL = "admin:login"
+# Sign-in throttling: free failures before delays start (then 1 s, 2 s, 4 s … up to the
+# maximum), failures per day before a name / an address is locked out, and for how long.
+LOGIN_FREE_FAILURES = _env_seconds("SAMIZDAT_LOGIN_FREE_FAILURES", 3)
+LOGIN_MAX_DELAY = _env_seconds("SAMIZDAT_LOGIN_MAX_DELAY", 300)
+LOGIN_ACCOUNT_LOCKOUT = _env_seconds("SAMIZDAT_LOGIN_ACCOUNT_LOCKOUT", 10)
+LOGIN_ADDRESS_LOCKOUT = _env_seconds("SAMIZDAT_LOGIN_ADDRESS_LOCKOUT", 30)
+LOGIN_LOCKOUT_SECONDS = _env_seconds("SAMIZDAT_LOGIN_LOCKOUT_SECONDS", 24 * 3600)
+# django-otp and django-otp-webauthn (passkeys as a second factor only, for the site's host).
+OTP_TOTP_ISSUER = SITE_NAME or (_urlsplit(SITE_URL).hostname or "samizdat")
+OTP_TOTP_THROTTLE_FACTOR = 1
+# Browsers offer passkeys on https sites only (and on http://localhost): a plain-http site
+# (the demo) gets them at http://localhost:PORT.
+_site = _urlsplit(SITE_URL)
+if _site.scheme == "https" or _site.hostname == "localhost":
+    OTP_WEBAUTHN_RP_ID = _site.hostname or "localhost"
+    OTP_WEBAUTHN_ALLOWED_ORIGINS = [SITE_URL]
+else:
+    OTP_WEBAUTHN_RP_ID = "localhost"
+    OTP_WEBAUTHN_ALLOWED_ORIGINS = [f"http://localhost:{_site.port or 80}"]
+OTP_WEBAUTHN_RP_NAME = OTP_TOTP_ISSUER
+OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False

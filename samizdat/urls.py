@@ -12,6 +12,9 @@ from django.views.static import serve
 from samizdat.core import views as core_views
 
 urlpatterns = [
+    # Second-factor pages, open to a staff session that has passed its password only.
+    path("admin/2fa/", include("samizdat.accounts.urls")),
+    path("admin/2fa/webauthn/", include("samizdat.accounts.webauthn")),
     path("admin/", admin.site.urls),
     path("", include("samizdat.syndication.urls_root")),
     path("", include("samizdat.authenticity.urls_root")),

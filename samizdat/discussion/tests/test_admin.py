@@ -6,6 +6,7 @@ import pytest
 from django.contrib.auth.models import Group, Permission
 from django.core import mail
 
+from samizdat.accounts.testing import verified_login
 from samizdat.discussion.models import BlockedTerm, Comment, Reason
 
 pytestmark = pytest.mark.django_db
@@ -70,7 +71,7 @@ def test_moderators_group_has_comment_permissions():
     ],
 )
 def test_changelist_filters(client, moderator, comments, query, names):
-    client.force_login(moderator)
+    verified_login(client, moderator)
     response = client.get(f"{CHANGELIST}?{query}")
     assert response.status_code == 200
     shown = {c.name for c in response.context["cl"].result_list}
@@ -78,7 +79,7 @@ def test_changelist_filters(client, moderator, comments, query, names):
 
 
 def test_filter_by_statement(client, moderator, comments):
-    client.force_login(moderator)
+    verified_login(client, moderator)
     response = client.get(f"{CHANGELIST}?statement__id__exact={comments[0].statement_id}")
     assert {c.name for c in response.context["cl"].result_list} == {"n0", "n1", "n2"}
 
@@ -88,7 +89,7 @@ def test_filter_by_statement(client, moderator, comments):
     [("mark_approved", "approved"), ("mark_spam", "spam"), ("mark_removed", "removed")],
 )
 def test_bulk_actions(client, moderator, comments, action, status):
-    client.force_login(moderator)
+    verified_login(client, moderator)
     ids = [str(comments[0].pk), str(comments[1].pk)]
     response = client.post(CHANGELIST, {"action": action, "_selected_action": ids}, follow=True)
     assert response.status_code == 200
@@ -104,7 +105,7 @@ def test_approving_a_reply_notifies_the_parent_author(client, moderator, comment
     reply = Comment.objects.create(
         statement=parent.statement, parent=parent, depth=1, language="ru", name="r", text="ответ"
     )
-    client.force_login(moderator)
+    verified_login(client, moderator)
     client.post(CHANGELIST, {"action": "mark_approved", "_selected_action": [reply.pk]})
     assert [m.to for m in mail.outbox] == [["p@example.org"]]
     client.post(CHANGELIST, {"action": "mark_spam", "_selected_action": [reply.pk]})
@@ -113,7 +114,7 @@ def test_approving_a_reply_notifies_the_parent_author(client, moderator, comment
 
 
 def test_changing_status_in_the_form_records_the_moderator(client, moderator, comments):
-    client.force_login(moderator)
+    verified_login(client, moderator)
     c = comments[0]
     response = client.post(
         f"{CHANGELIST}{c.pk}/change/", {"name": c.name, "text": c.text, "status": "approved"}
@@ -124,13 +125,13 @@ def test_changing_status_in_the_form_records_the_moderator(client, moderator, co
 
 
 def test_change_page_shows_reasons_in_words(client, moderator, comments):
-    client.force_login(moderator)
+    verified_login(client, moderator)
     html = client.get(f"{CHANGELIST}{comments[1].pk}/change/").content.decode()
     assert "too many links" in html or "слишком много ссылок" in html
 
 
 def test_admin_index_shows_the_queue_count(client, moderator, comments):
-    client.force_login(moderator)
+    verified_login(client, moderator)
     html = client.get("/admin/").content.decode()
     assert 'class="discussion-queue"' in html
     assert f"{CHANGELIST}?status__exact=pending" in html
@@ -139,12 +140,12 @@ def test_admin_index_shows_the_queue_count(client, moderator, comments):
 
 def test_admin_index_hides_the_count_without_permission(client, django_user_model, comments):
     user = django_user_model.objects.create_user("editor", "e@example.org", "pw", is_staff=True)
-    client.force_login(user)
+    verified_login(client, user)
     assert 'class="discussion-queue"' not in client.get("/admin/").content.decode()
 
 
 def test_blocklist_is_editable(client, moderator):
-    client.force_login(moderator)
+    verified_login(client, moderator)
     response = client.post(
         "/admin/discussion/blockedterm/add/",
         {"term": "spam.example", "kind": "domain", "action": "spam", "note": ""},

@@ -1,0 +1,138 @@
+"""Sign-in pages after the password step: verify, enrol, recovery codes, sign out.
+
+Thin views; the logic is in :mod:`factors` and :mod:`throttle`."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.admin.views.decorators import staff_member_required
+from django.contrib.auth import logout
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from . import audit, factors, throttle
+from .forms import CodeForm, refusal
+
+
+def _next(request) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return reverse("admin:index")
+
+
+def _context(request, **extra):
+    from django.contrib import admin
+
+    return {**admin.site.each_context(request), "next": _next(request), **extra}
+
+
+def staff_required(view):
+    return staff_member_required(never_cache(view), login_url="admin:login")
+
+
+@staff_required
+def verify(request):
+    user = request.user
+    if user.is_verified():
+        return redirect(_next(request))
+    if not factors.is_enrolled(user):
+        return redirect(f"{reverse('accounts:enrol')}?next={_next(request)}")
+    form = CodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        keys = factors.otp_keys(request)
+        verdict = throttle.check("otp", keys)
+        code = form.cleaned_data["code"]
+        method = "totp" if factors.TOTP_RE.match(code) else "recovery"
+        if not verdict.allowed:
+            audit.record("signin.refused", stage=method, reason="throttled")
+            form.add_error("code", refusal(verdict))
+        elif device := factors.matching_device(user, code):
+            factors.second_factor_passed(request, device, method)
+            if method == "recovery":
+                messages.warning(request, _("A recovery code was used; make new ones soon."))
+            return redirect(_next(request))
+        else:
+            audit.record("signin.failed", stage=method)
+            for lockout in throttle.fail("otp", keys, user=user):
+                audit.record("lockout.started", obj=lockout.user, scope=lockout.scope)
+            form.add_error(
+                "code",
+                _(
+                    "This code is not valid: it is wrong, expired or already used. "
+                    "Wait for the next code and try again."
+                ),
+            )
+    context = _context(
+        request, form=form, title=_("Second step"), has_passkey=factors.has_passkey(user)
+    )
+    return render(request, "accounts/verify.html", context)
+
+
+@staff_required
+def enrol(request):
+    """TOTP (QR code, secret as text, otpauth URI) or a passkey; the first device of an
+    account, or another one once the session is verified."""
+    user = request.user
+    if factors.is_enrolled(user) and not user.is_verified():
+        return redirect(f"{reverse('accounts:verify')}?next={_next(request)}")
+    device = factors.pending_totp(user)
+    form = CodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        keys = factors.otp_keys(request)
+        verdict = throttle.check("otp", keys)
+        if not verdict.allowed:
+            form.add_error("code", refusal(verdict))
+        elif factors.confirm_totp(request, device, form.cleaned_data["code"]):
+            return _show_codes(request, factors.make_recovery_codes(user))
+        else:
+            audit.record("2fa.enrolment_failed", method="totp")
+            throttle.fail("otp", keys, user=user)
+            form.add_error(
+                "code", _("This code is not valid. Check the clock of your device and try again.")
+            )
+    uri = device.config_url
+    context = _context(
+        request,
+        form=form,
+        title=_("Set up a second factor"),
+        secret=factors.totp_secret(device),
+        uri=uri,
+        qr=factors.qr_svg(uri),
+        after_passkey=reverse("accounts:codes") + f"?next={_next(request)}",
+    )
+    return render(request, "accounts/enrol.html", context)
+
+
+def _show_codes(request, codes):
+    audit.record("2fa.recovery_codes", actor=request.user, count=len(codes))
+    return render(
+        request,
+        "accounts/codes.html",
+        _context(request, codes=codes, title=_("Recovery codes")),
+    )
+
+
+@staff_required
+def codes(request):
+    """New recovery codes (POST), shown once; GET offers them (made at once if none exist)."""
+    user = request.user
+    if not user.is_verified():
+        return redirect(f"{reverse('accounts:verify')}?next={request.get_full_path()}")
+    if request.method == "POST" or not factors.has_recovery_codes(user):
+        return _show_codes(request, factors.make_recovery_codes(user))
+    return render(
+        request, "accounts/codes.html", _context(request, codes=None, title=_("Recovery codes"))
+    )
+
+
+@require_POST
+def sign_out(request):
+    logout(request)
+    return redirect("admin:login")
