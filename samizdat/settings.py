@@ -102,8 +102,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
-    "samizdat.accounts.middleware.StaffAccessMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "samizdat.accounts.middleware.StaffAccessMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
