@@ -40,7 +40,7 @@ def totp_secret(device: TOTPDevice) -> str:
 
 def qr_svg(text: str) -> str:
     """An inline SVG QR code (no script, no style attribute: fine under a strict CSP)."""
-    return segno.make(text, error="m").svg_inline(scale=4, border=4, dark="#000", light="#fff")
+    return segno.make(text, error="m").svg_inline(scale=5, border=4, dark="#000", light="#fff")
 
 
 def make_recovery_codes(user) -> list[str]:

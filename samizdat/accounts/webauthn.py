@@ -47,6 +47,11 @@ class FailSafe:
             audit.record("signin.failed", stage=self.stage, reason=getattr(exc, "code", "error"))
             for lockout in throttle.fail("otp", factors.otp_keys(self.request)):
                 audit.record("lockout.started", obj=lockout.user, scope=lockout.scope)
+        if isinstance(exc, exceptions.UnprocessableEntity):  # signature, origin, challenge …
+            exc.detail = _(
+                "The passkey's answer was refused: it was made for another site or another "
+                "sign-in. Reload the page and try again."
+            )
         if isinstance(exc, exceptions.OTPWebAuthnApiError):
             return super().handle_exception(exc)
         log.warning("passkey request refused: %s", type(exc).__name__)
