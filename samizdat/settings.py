@@ -284,7 +284,7 @@ LOGIN_ACCOUNT_LOCKOUT = _env_seconds("SAMIZDAT_LOGIN_ACCOUNT_LOCKOUT", 10)
 LOGIN_ADDRESS_LOCKOUT = _env_seconds("SAMIZDAT_LOGIN_ADDRESS_LOCKOUT", 30)
 LOGIN_LOCKOUT_SECONDS = _env_seconds("SAMIZDAT_LOGIN_LOCKOUT_SECONDS", 24 * 3600)
 # django-otp and django-otp-webauthn (passkeys as a second factor only, for the site's host).
-OTP_TOTP_ISSUER = SITE_NAME or (_urlsplit(SITE_URL).hostname or "samizdat")
+OTP_TOTP_ISSUER = SITE_NAME or SITE_NAMES["en"] or _urlsplit(SITE_URL).hostname or "samizdat"
 OTP_TOTP_THROTTLE_FACTOR = 1
 # Browsers offer passkeys on https sites only (and on http://localhost): a plain-http site
 # (the demo) gets them at http://localhost:PORT.

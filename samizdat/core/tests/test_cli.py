@@ -1,6 +1,7 @@
 """The console command on a fresh data directory, run as a user would run it."""
 
 import os
+import re
 import sqlite3
 import stat
 import subprocess
@@ -74,6 +75,10 @@ def test_demo_setup_is_idempotent(tmp_path):
     assert first.returncode == 0, first.stderr
     second = run("demo", "--no-serve", data_dir=tmp_path)
     assert second.returncode == 0, second.stderr
+    # the demo admin's second factor: printed next to the password, the same on every run
+    secret = re.search(r"secret ([A-Z2-7]{32})", first.stdout).group(1)
+    assert "otpauth://totp/" in first.stdout and f"secret {secret}" in second.stdout
+    assert stat.S_IMODE((tmp_path / "demo-admin-totp").stat().st_mode) == 0o600
     db = sqlite3.connect(tmp_path / "samizdat.sqlite3")
     assert db.execute("select count(*) from publishing_statement").fetchone()[0] == 14
     assert db.execute("select count(*) from publishing_image").fetchone()[0] == 2
