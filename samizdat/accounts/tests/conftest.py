@@ -32,6 +32,12 @@ class Clock:
 
 
 @pytest.fixture(autouse=True)
+def _english(settings):
+    """Messages are asserted in English (the ru and kk catalogues are checked on their own)."""
+    settings.LANGUAGE_CODE = "en"
+
+
+@pytest.fixture(autouse=True)
 def _clean_cache():
     cache.clear()
     yield

@@ -125,3 +125,13 @@ def test_the_verify_page_has_no_inline_script_or_style(client, staff, totp):
     html = client.get(VERIFY).content.decode()
     main = html.split('id="content-main"')[1]
     assert "style=" not in main and "<script>" not in main
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [("ru", "Код не подходит"), ("kk", "Код жарамсыз"), ("en", "This code is not valid")],
+)
+def test_refusals_speak_the_readers_language(client, staff, totp, language, text):
+    sign_in_password(client, "editor")
+    html = client.post(VERIFY, {"code": "000000"}, HTTP_ACCEPT_LANGUAGE=language)
+    assert text in html.content.decode()
