@@ -8,7 +8,13 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts and audit")
 
     def ready(self) -> None:
+        from samizdat.core import periodic
+
         from . import handlers  # noqa: F401
+        from .sessions import SessionStore
+
+        # Expired session rows (hashes only, but still: who was signed in when) go hourly.
+        periodic.register("accounts.clear-expired-sessions", every=3600)(SessionStore.clear_expired)
 
     def demo_setup(self, stdout) -> None:
         from .demo import demo_admin_totp

@@ -124,3 +124,17 @@ def test_cookie_flags(client, staff, settings):
     cookie = response.cookies["sessionid"]
     assert cookie["httponly"] and cookie["samesite"] == "Lax"
     assert settings.SESSION_COOKIE_SECURE is False  # http test site; https sets it (settings.py)
+
+
+def test_the_worker_clears_expired_session_rows(client, staff):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from samizdat.core import periodic
+
+    verified_login(client, staff)
+    StaffSession.objects.update(expire_date=timezone.now() - timedelta(seconds=1))
+    job = next(j for j in periodic.jobs() if j.name == "accounts.clear-expired-sessions")
+    job.func()
+    assert StaffSession.objects.count() == 0
