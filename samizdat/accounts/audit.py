@@ -23,10 +23,12 @@ from __future__ import annotations
 import contextvars
 import hashlib
 import json
+import random
+import time
 from dataclasses import dataclass
 from datetime import UTC
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 GENESIS = "0" * 64
@@ -85,6 +87,17 @@ def _object(obj):
     return meta.label_lower, str(obj.pk if obj.pk is not None else ""), str(obj)[:200]
 
 
+CHAIN_LOCK = 0x5A4D_4155  # PostgreSQL advisory lock id for appending to the chain
+
+
+def _lock_chain() -> None:
+    """Serialise appenders on PostgreSQL (until the transaction ends); SQLite's IMMEDIATE
+    transactions already do. The unique ``prev_hash`` stays the guarantee either way."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [CHAIN_LOCK])
+
+
 def record(action: str, *, actor=None, obj=None, request=None, **details):
     """Append one entry to the chain and return it. Safe under concurrency: see ``prev_hash``."""
     from .models import AuditEntry
@@ -93,9 +106,10 @@ def record(action: str, *, actor=None, obj=None, request=None, **details):
     object_type, object_id, object_repr = _object(obj)
     # What is hashed must be what is read back: round-trip the details through JSON now.
     details = json.loads(json.dumps(details, default=str))
-    for _attempt in range(20):
+    for attempt in range(50):
         try:
             with transaction.atomic():
+                _lock_chain()
                 last = AuditEntry.objects.order_by("-id").values_list("hash", flat=True).first()
                 entry = AuditEntry(
                     at=timezone.now(),
@@ -111,9 +125,9 @@ def record(action: str, *, actor=None, obj=None, request=None, **details):
                 entry.hash = entry_hash(entry)
                 entry.save()
                 return entry
-        except IntegrityError:
-            continue  # another writer appended first; chain on top of it
-    raise RuntimeError("audit: could not append after 20 attempts")
+        except IntegrityError:  # another writer appended first: chain on top of it
+            time.sleep(random.uniform(0, 0.005 * (attempt + 1)))
+    raise RuntimeError("audit: could not append after 50 attempts")
 
 
 @dataclass

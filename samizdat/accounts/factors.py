@@ -72,9 +72,12 @@ def matching_device(user, code: str):
     one from the previous window reused, fails) and throttles each device by itself too.
     """
     kind = TOTPDevice if TOTP_RE.match(code) else StaticDevice
-    for device in devices_for_user(user, confirmed=True, for_verify=True):
-        if isinstance(device, kind) and device.verify_token(code):
-            return device
+    # for_verify locks the device rows (select_for_update): two requests with the same code
+    # cannot both pass. That needs a transaction (PostgreSQL refuses it outside one).
+    with transaction.atomic():
+        for device in devices_for_user(user, confirmed=True, for_verify=True):
+            if isinstance(device, kind) and device.verify_token(code):
+                return device
     return None
 
 

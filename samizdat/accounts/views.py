@@ -11,7 +11,7 @@ from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.auth import logout
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -27,6 +27,10 @@ def _next(request) -> str:
     ):
         return target
     return reverse("admin:index")
+
+
+def _to(name: str, request) -> str:
+    return f"{reverse(name)}?{urlencode({'next': _next(request)})}"
 
 
 def _context(request, **extra):
@@ -63,7 +67,7 @@ def verify(request):
     if user.is_verified():
         return redirect(_next(request))
     if not factors.is_enrolled(user):
-        return redirect(f"{reverse('accounts:enrol')}?next={_next(request)}")
+        return redirect(_to("accounts:enrol", request))
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         keys = factors.otp_keys(request)
@@ -101,7 +105,7 @@ def enrol(request):
     account, or another one once the session is verified."""
     user = request.user
     if factors.is_enrolled(user) and not user.is_verified():
-        return redirect(f"{reverse('accounts:verify')}?next={_next(request)}")
+        return redirect(_to("accounts:verify", request))
     device = factors.pending_totp(user)
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -110,6 +114,9 @@ def enrol(request):
         if not verdict.allowed:
             form.add_error("code", refusal(verdict))
         elif factors.confirm_totp(request, device, form.cleaned_data["code"]):
+            if factors.has_recovery_codes(user):  # another device: the printed codes stay
+                messages.success(request, _("The authenticator app is set up."))
+                return redirect(_next(request))
             return _show_codes(request, factors.make_recovery_codes(user))
         else:
             audit.record("2fa.enrolment_failed", method="totp")
@@ -125,7 +132,7 @@ def enrol(request):
         secret=factors.totp_secret(device),
         uri=uri,
         qr=factors.qr_svg(uri),
-        after_passkey=reverse("accounts:codes") + f"?next={_next(request)}",
+        after_passkey=_to("accounts:codes", request),
     )
     return render(request, "accounts/enrol.html", context)
 
@@ -144,7 +151,7 @@ def codes(request):
     """New recovery codes (POST), shown once; GET offers them (made at once if none exist)."""
     user = request.user
     if not user.is_verified():
-        return redirect(f"{reverse('accounts:verify')}?next={request.get_full_path()}")
+        return redirect(_to("accounts:verify", request))
     if request.method == "POST" or not factors.has_recovery_codes(user):
         return _show_codes(request, factors.make_recovery_codes(user))
     return render(

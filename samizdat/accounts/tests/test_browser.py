@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from django.db import connections
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from samizdat.accounts import factors
@@ -36,6 +37,9 @@ def browser(monkeypatch):
         chromium = launch(p)
         yield chromium
         chromium.close()
+        # The ORM calls made while Playwright ran had their own connection: close it, or
+        # PostgreSQL cannot drop the test database afterwards.
+        connections.close_all()
 
 
 def open_page(browser, problems):

@@ -135,3 +135,16 @@ def test_refusals_speak_the_readers_language(client, staff, totp, language, text
     sign_in_password(client, "editor")
     html = client.post(VERIFY, {"code": "000000"}, HTTP_ACCEPT_LANGUAGE=language)
     assert text in html.content.decode()
+
+
+def test_a_verified_session_adds_a_second_app_and_keeps_the_printed_codes(client, staff, totp):
+    from samizdat.accounts.testing import verified_login
+
+    codes = set(factors.make_recovery_codes(staff))
+    verified_login(client, staff)
+    client.get("/admin/2fa/enrol/")
+    pending = TOTPDevice.objects.get(user=staff, confirmed=False)
+    response = client.post("/admin/2fa/enrol/", {"code": totp_code(pending), "next": "/admin/"})
+    assert response.status_code == 302 and response["Location"] == "/admin/"
+    assert TOTPDevice.objects.filter(user=staff, confirmed=True).count() == 2
+    assert set(StaticToken.objects.values_list("token", flat=True)) == codes
