@@ -74,9 +74,12 @@ def _active_lockout(scope: str, key: str):
 
 
 def _epoch(scope: str, key: str) -> int:
+    """The newest lockout's id: a new lockout (or lifting one) means fresh counters."""
+    from django.db.models import Max
+
     from .models import Lockout
 
-    return Lockout.objects.filter(scope=scope, key=key).count()
+    return Lockout.objects.filter(scope=scope, key=key).aggregate(n=Max("id"))["n"] or 0
 
 
 def _counter(stage: str, scope: str, key: str) -> tuple[str, str]:
@@ -140,8 +143,25 @@ def succeed(stage: str, keys: dict[str, str]) -> None:
         cache.delete(f"{name}:wait:{counter}")
 
 
+KEEP_LOCKOUTS = 7 * 24 * 3600
+
+
+def purge_old_lockouts() -> int:
+    """Forget lockouts ended a week ago: their keyed hashes identify a name or an address."""
+    from datetime import timedelta
+
+    from django.db.models import Q
+
+    from .models import Lockout
+
+    cutoff = datetime.fromtimestamp(_now(), UTC) - timedelta(seconds=KEEP_LOCKOUTS)
+    count, _ = Lockout.objects.filter(Q(until__lt=cutoff) | Q(lifted_at__lt=cutoff)).delete()
+    return count
+
+
 def lift(lockout, by) -> None:
-    """Lift a lockout; the next attempts start with fresh counters."""
+    """Lift a lockout. The next attempts start with fresh counters: the counters' key changed
+    when the lockout began, and nothing was counted while it held."""
     from django.utils import timezone
 
     from . import audit

@@ -145,3 +145,14 @@ def test_password_validators():
 
             validate_password(weak, User(username="editor.example.org"))
     validate_password("Steppe wind, 17 candles")
+
+
+def test_ended_lockouts_are_forgotten_after_a_week(client, staff, clock):
+    from samizdat.accounts import throttle
+
+    attack(client, clock, 30, "editor", ["192.0.2.40"])
+    assert Lockout.objects.count() == 1
+    clock.advance(settings.LOGIN_LOCKOUT_SECONDS + throttle.KEEP_LOCKOUTS - 10)
+    assert throttle.purge_old_lockouts() == 0
+    clock.advance(20)
+    assert throttle.purge_old_lockouts() == 1
