@@ -155,6 +155,15 @@ else:
     }
 
 
+AUTH_PASSWORD_VALIDATORS = [  # staff passwords: 12+ characters, not common, not the name
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+]
+
 # Languages: URL prefix per language, ru is the default.
 LANGUAGE_CODE = "ru"
 LANGUAGES = [("ru", "Русский"), ("kk", "Қазақша"), ("en", "English")]
@@ -258,14 +267,6 @@ def _env_seconds(name: str, default: int) -> int:
     return value
 
 
-AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {
-        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
-        "OPTIONS": {"min_length": 12},
-    },
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-]
 # Staff sessions end after this long without a request, and this long after signing in.
 STAFF_SESSION_IDLE = _env_seconds("SAMIZDAT_STAFF_SESSION_IDLE", 30 * 60)
 STAFF_SESSION_MAX = _env_seconds("SAMIZDAT_STAFF_SESSION_MAX", 12 * 3600)
