@@ -154,8 +154,7 @@ else:
         }
     }
 
-
-AUTH_PASSWORD_VALIDATORS = [  # staff passwords: 12+ characters, not common, not the name
+AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {
         "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
