@@ -10,7 +10,7 @@ class AccountsConfig(AppConfig):
     def ready(self) -> None:
         from samizdat.core import periodic
 
-        from . import handlers, throttle  # noqa: F401
+        from . import audit, handlers, throttle  # noqa: F401
         from .sessions import SessionStore
 
         # Expired session rows (hashes only, but still: who was signed in when) go hourly.

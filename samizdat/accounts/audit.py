@@ -158,3 +158,13 @@ def verify(progress=None) -> tuple[int, Broken | None]:
         if progress is not None:
             progress(checked)
     return checked, None
+
+
+def verify_and_log() -> Broken | None:
+    """The worker's daily check: a broken chain is logged as an error (operators alert on it)."""
+    import logging
+
+    checked, broken = verify()
+    if broken:
+        logging.getLogger("samizdat.audit").error("audit trail broken at %s", broken)
+    return broken

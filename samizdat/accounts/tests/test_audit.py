@@ -151,3 +151,17 @@ def test_concurrent_writers_never_fork_the_chain():
     assert errors == []
     assert AuditEntry.objects.count() == 80
     assert audit.verify() == (80, None)
+
+
+def test_the_worker_checks_the_chain_daily_and_logs_a_break(caplog):
+    from samizdat.core import periodic
+
+    entries = _chain(3)
+    job = next(j for j in periodic.jobs() if j.name == "accounts.verify-audit-trail")
+    assert job.every == 24 * 3600 and job.func() is None
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE accounts_auditentry SET details = '{}' WHERE id = %s", [entries[1].pk]
+        )
+    assert job.func().entry_id == entries[1].pk
+    assert f"entry #{entries[1].pk}" in caplog.text

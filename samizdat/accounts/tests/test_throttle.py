@@ -156,3 +156,17 @@ def test_ended_lockouts_are_forgotten_after_a_week(client, staff, clock):
     assert throttle.purge_old_lockouts() == 0
     clock.advance(20)
     assert throttle.purge_old_lockouts() == 1
+
+
+def test_the_shell_commands_unlock_and_reset(client, staff, totp, clock, capsys):
+    from django.core.management import call_command
+
+    from samizdat.accounts import factors
+
+    attack(client, clock, 20, "editor", ["192.0.2.50"])
+    call_command("staff", "unlock", "editor")
+    assert "1 lockout(s) lifted" in capsys.readouterr().out
+    assert sign_in_password(client, "editor", PASSWORD, address="192.0.2.51").status_code == 302
+    call_command("staff", "reset-2fa", "editor")
+    assert not factors.is_enrolled(staff)
+    assert AuditEntry.objects.filter(action="2fa.reset", actor_name="").exists()
