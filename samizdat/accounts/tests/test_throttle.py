@@ -149,7 +149,9 @@ def test_password_validators():
 
 def test_ended_lockouts_are_forgotten_after_a_week(client, staff, clock):
     from samizdat.accounts import throttle
+    from samizdat.core import periodic
 
+    assert "accounts.purge-old-lockouts" in {job.name for job in periodic.jobs()}
     attack(client, clock, 30, "editor", ["192.0.2.40"])
     assert Lockout.objects.count() == 1
     clock.advance(settings.LOGIN_LOCKOUT_SECONDS + throttle.KEEP_LOCKOUTS - 10)
