@@ -6,7 +6,9 @@ import base64
 import re
 
 import segno
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 from django_otp import DEVICE_ID_SESSION_KEY, devices_for_user, user_has_device
 from django_otp import login as otp_login
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
@@ -89,15 +91,57 @@ def second_factor_passed(request, device, method: str) -> None:
     audit.record("signin.success", actor=request.user, request=request, method=method)
 
 
-def confirm_totp(request, device: TOTPDevice, code: str) -> bool:
+def _throttled(request, stage: str) -> dict[str, str]:
+    """The second factor's throttle keys; raises the refusal while the account must wait."""
+    from .forms import refusal
+
+    keys = otp_keys(request)
+    verdict = throttle.check("otp", keys)
+    if not verdict.allowed:
+        audit.record("signin.refused", stage=stage, reason="throttled")
+        raise refusal(verdict)
+    return keys
+
+
+def _failed(request, keys, action: str, stage: str) -> None:
+    audit.record(action, stage=stage)
+    for lockout in throttle.fail("otp", keys, user=request.user):
+        audit.record("lockout.started", obj=lockout.user, scope=lockout.scope)
+
+
+def pass_with_code(request, code: str) -> str:
+    """The second step with a TOTP or recovery code; returns the method, or raises a
+    ValidationError that says why not (throttled, or the code is not valid)."""
+    method = "totp" if TOTP_RE.match(code) else "recovery"
+    keys = _throttled(request, method)
+    device = matching_device(request.user, code)
+    if device is None:
+        _failed(request, keys, "signin.failed", method)
+        raise ValidationError(
+            _(
+                "This code is not valid: it is wrong, expired or already used. "
+                "Wait for the next code and try again."
+            ),
+            code="invalid",
+        )
+    second_factor_passed(request, device, method)
+    return method
+
+
+def enrol_totp(request, device: TOTPDevice, code: str) -> None:
+    """Confirm a new TOTP device with its first code; the session is verified by it."""
+    keys = _throttled(request, "totp-enrolment")
     if not device.verify_token(code):
-        return False
+        _failed(request, keys, "2fa.enrolment_failed", "totp")
+        raise ValidationError(
+            _("This code is not valid. Check the clock of your device and try again."),
+            code="invalid",
+        )
     device.confirmed = True
     device.save(update_fields=["confirmed"])
     audit.record("2fa.enrolled", actor=request.user, method="totp")
     otp_login(request, device)
     request.session.cycle_key()
-    return True
 
 
 def reset_devices(user, *, by) -> int:

@@ -9,6 +9,7 @@ from functools import wraps
 from django.contrib import messages
 from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.auth import logout
+from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
@@ -16,8 +17,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from . import audit, factors, throttle
-from .forms import CodeForm, refusal
+from . import audit, factors
+from .forms import CodeForm
 
 
 def _next(request) -> str:
@@ -70,29 +71,14 @@ def verify(request):
         return redirect(_to("accounts:enrol", request))
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        keys = factors.otp_keys(request)
-        verdict = throttle.check("otp", keys)
-        code = form.cleaned_data["code"]
-        method = "totp" if factors.TOTP_RE.match(code) else "recovery"
-        if not verdict.allowed:
-            audit.record("signin.refused", stage=method, reason="throttled")
-            form.add_error("code", refusal(verdict))
-        elif device := factors.matching_device(user, code):
-            factors.second_factor_passed(request, device, method)
+        try:
+            method = factors.pass_with_code(request, form.cleaned_data["code"])
+        except ValidationError as refused:
+            form.add_error("code", refused)
+        else:
             if method == "recovery":
                 messages.warning(request, _("A recovery code was used; make new ones soon."))
             return redirect(_next(request))
-        else:
-            audit.record("signin.failed", stage=method)
-            for lockout in throttle.fail("otp", keys, user=user):
-                audit.record("lockout.started", obj=lockout.user, scope=lockout.scope)
-            form.add_error(
-                "code",
-                _(
-                    "This code is not valid: it is wrong, expired or already used. "
-                    "Wait for the next code and try again."
-                ),
-            )
     context = _context(
         request, form=form, title=_("Second step"), has_passkey=factors.has_passkey(user)
     )
@@ -109,21 +95,15 @@ def enrol(request):
     device = factors.pending_totp(user)
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        keys = factors.otp_keys(request)
-        verdict = throttle.check("otp", keys)
-        if not verdict.allowed:
-            form.add_error("code", refusal(verdict))
-        elif factors.confirm_totp(request, device, form.cleaned_data["code"]):
+        try:
+            factors.enrol_totp(request, device, form.cleaned_data["code"])
+        except ValidationError as refused:
+            form.add_error("code", refused)
+        else:
             if factors.has_recovery_codes(user):  # another device: the printed codes stay
                 messages.success(request, _("The authenticator app is set up."))
                 return redirect(_next(request))
             return _show_codes(request, factors.make_recovery_codes(user))
-        else:
-            audit.record("2fa.enrolment_failed", method="totp")
-            throttle.fail("otp", keys, user=user)
-            form.add_error(
-                "code", _("This code is not valid. Check the clock of your device and try again.")
-            )
     uri = device.config_url
     context = _context(
         request,
