@@ -132,6 +132,7 @@ def test_passkey_registration_and_sign_in(site, browser, staff, settings):
     page.wait_for_url(re.compile("/admin/2fa/codes/"))
     assert page.locator("#recovery-codes li").count() == 10
     assert factors.has_passkey(staff)
+    assert AuditEntry.objects.filter(action="2fa.enrolled", details={"method": "passkey"}).exists()
     sign_out(page)
 
     password_step(page, site, "editor")
