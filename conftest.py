@@ -25,3 +25,11 @@ def verified_login(db):
     from samizdat.accounts.testing import verified_login
 
     return verified_login
+
+
+@pytest.fixture
+def admin_client(client, admin_user):
+    """pytest-django's ``admin_client``, signed in with a second factor too (the admin needs it)."""
+    from samizdat.accounts.testing import verified_login
+
+    return verified_login(client, admin_user)
