@@ -13,6 +13,8 @@ class AccountsConfig(AppConfig):
         from . import audit, handlers, throttle  # noqa: F401
         from .sessions import SessionStore
 
+        handlers.connect_publishing()
+
         # Expired session rows (hashes only, but still: who was signed in when) go hourly.
         periodic.register("accounts.clear-expired-sessions", every=3600)(SessionStore.clear_expired)
         # Lockouts hold keyed hashes of names and addresses: forgotten a week after they end.

@@ -67,3 +67,32 @@ def end_sessions_after_password_change(sender, instance, raw=False, **kwargs):
     instance._samizdat_password_changed = False
     ended = end_sessions(instance)
     audit.record("password.changed", obj=instance, sessions_ended=ended)
+
+
+def connect_publishing() -> None:
+    """Statements published, scheduled, revised and withdrawn through the publishing lifecycle
+    (its signals come after the commit, with the acting user)."""
+    from django.apps import apps
+
+    if not apps.is_installed("samizdat.publishing"):
+        return
+    from samizdat.publishing import signals
+
+    def receiver_for(action, *extra_keys):
+        def receive(sender, statement, actor=None, **kwargs):
+            details = {key: kwargs[key] for key in extra_keys if key in kwargs}
+            if "changed" in details:
+                details["changed"] = sorted(details["changed"])
+            audit.record(action, actor=actor, obj=statement, language=statement.language, **details)
+
+        return receive
+
+    for signal, action, extra in (
+        (signals.statement_published, "statement.published", ()),
+        (signals.statement_scheduled, "statement.scheduled", ("was_public",)),
+        (signals.statement_revised, "statement.revised", ("changed",)),
+        (signals.statement_unpublished, "statement.unpublished", ("was_public",)),
+    ):
+        signal.connect(
+            receiver_for(action, *extra), sender=None, weak=False, dispatch_uid=f"audit:{action}"
+        )

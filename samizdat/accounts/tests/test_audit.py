@@ -165,3 +165,21 @@ def test_the_worker_checks_the_chain_daily_and_logs_a_break(caplog):
         )
     assert job.func().entry_id == entries[1].pk
     assert f"entry #{entries[1].pk}" in caplog.text
+
+
+def test_the_publishing_lifecycle_is_audited(
+    staff, make_statement, django_capture_on_commit_callbacks
+):
+    from samizdat.publishing import lifecycle
+    from samizdat.publishing.models import Statement
+
+    statement = make_statement(status=Statement.Status.DRAFT)
+    with django_capture_on_commit_callbacks(execute=True):
+        lifecycle.publish(statement, actor=staff)
+    with django_capture_on_commit_callbacks(execute=True):
+        lifecycle.unpublish(statement, actor=staff)
+    entries = AuditEntry.objects.filter(action__startswith="statement.").order_by("id")
+    assert [e.action for e in entries] == ["statement.published", "statement.unpublished"]
+    assert {e.actor_name for e in entries} == {"editor"}
+    assert entries[0].object_id == str(statement.pk) and entries[0].details["language"] == "ru"
+    assert audit.verify()[1] is None
