@@ -91,6 +91,6 @@ def test_serve_refuses_without_init(tmp_path):
 
 
 def test_pass_through_to_django_commands(tmp_path):
-    result = run("check", data_dir=tmp_path)
+    result = run("check", data_dir=tmp_path, SAMIZDAT_SECRET_KEY="a-key-from-a-secrets-manager")
     assert result.returncode == 0, result.stderr
     assert "no issues" in result.stdout
