@@ -44,6 +44,13 @@ test-postgres: translations
 		echo "SKIPPED PostgreSQL run: no server reachable at $(PG_URL) (set PG_URL to point at one)"; \
 	fi
 
+# The documented deployment end to end (root, Debian nginx, PostgreSQL, Redis): builds the
+# wheel, installs it, serves it behind nginx and checks it over HTTP (tests/deploy/).
+DEPLOY_DB ?= samizdat_deploy
+test-deploy: $(STAMP)
+	SAMIZDAT_DEPLOY_TEST=1 SAMIZDAT_DEPLOY_DATABASE=$(DEPLOY_DB) \
+		$(BIN)/pytest -s -q tests/deploy $(PYTEST_ARGS)
+
 lint: $(STAMP)
 	$(BIN)/ruff check . && $(BIN)/ruff format --check .
 
