@@ -93,9 +93,8 @@ def install(base: Path) -> Install:
     sh(str(venv / "bin" / "pip"), "wheel", "--no-deps", "-q", "-w", str(dist), str(src))
     wheel = next(dist.glob("samizdat-*.whl"))
     sh(str(venv / "bin" / "pip"), "install", "-q", str(wheel), timeout=600)
-    say(
-        f"built {wheel.name} and installed it into a fresh venv in {time.monotonic() - started:.0f} s"
-    )
+    took = time.monotonic() - started
+    say(f"built {wheel.name} and installed it into a fresh venv in {took:.0f} s")
     try:
         pwd.getpwnam(USER)
     except KeyError:

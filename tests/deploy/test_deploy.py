@@ -248,8 +248,10 @@ def test_two_readers_have_separate_buckets_and_cannot_forge_theirs(site: Site, c
         post(site, comment_url, "127.0.0.3", forwarded=f"203.0.113.{i}") for i in range(ATTEMPTS)
     ]
     assert spoofed == [400] * (ATTEMPTS - 1) + [429]
-    say(f"{site.name}: 127.0.0.2 limited after {ATTEMPTS} posts, 127.0.0.3 not; forged "
-        f"X-Forwarded-For changed neither bucket ({ATTEMPTS - 1} more for .3, then 429)")  # fmt: skip
+    say(
+        f"{site.name}: 127.0.0.2 limited after {ATTEMPTS} posts, 127.0.0.3 not; forged "
+        f"X-Forwarded-For changed neither bucket ({ATTEMPTS - 1} more for .3, then 429)"
+    )
 
 
 def test_parallel_posts_through_several_workers_are_counted_exactly(site: Site, comment_url):

@@ -28,12 +28,12 @@ import django
 django.setup()
 from samizdat.core.ratelimit import Rate, hit_rate, _store
 key, go, events = sys.argv[1], Path(sys.argv[2]), int(sys.argv[3])
-hit_rate("warm-up", key, Rate(1, 60), now=%(now)r)  # connect before the start line
+hit_rate("warm-up", key, Rate(1, 60), now=NOW)  # connect before the start line
 while not go.exists():
     time.sleep(0.005)
-counts = [int(hit_rate("parallel", key, Rate(10**6, 3600), now=%(now)r)) for _ in range(events)]
+counts = [int(hit_rate("parallel", key, Rate(10**6, 3600), now=NOW)) for _ in range(events)]
 print(json.dumps({"store": _store(), "counts": counts}))
-""" % {"now": NOW}
+""".replace("NOW", repr(NOW))
 
 
 def environ(data_dir: Path, **extra: str) -> dict[str, str]:
