@@ -160,9 +160,18 @@ class Site:
         for sub in ("static", "media"):
             sh("install", "-d", "-o", USER, "-g", "www-data", "-m", "2750", str(self.data / sub))
 
-    def as_app(self, command: str, umask: str = "0027", **kwargs) -> subprocess.CompletedProcess:
-        """Run a shell command as the app user with the env file loaded (like the units)."""
-        script = f"umask {umask}; cd {self.data}; set -a; . {self.env_file}; set +a; {command}"
+    def site(self, *args: str, check: bool = True) -> subprocess.CompletedProcess:
+        """``samizdat-site ARGS``: deploy/'s wrapper that docs/deploy.md uses for commands."""
+        paths = {
+            "SAMIZDAT_SITE_USER": USER,
+            "SAMIZDAT_ENV_FILE": str(self.env_file),
+            "SAMIZDAT_VENV": str(self.install.venv),
+        }
+        return sh(str(DEPLOY / "samizdat-site"), *args, env={**os.environ, **paths}, check=check)
+
+    def as_app(self, command: str, **kwargs) -> subprocess.CompletedProcess:
+        """A shell command as the app user with the env file loaded (checks, not docs)."""
+        script = f"cd {self.data}; set -a; . {self.env_file}; set +a; {command}"
         return sh("runuser", "-u", USER, "--", *CLEAN_ENV, "sh", "-c", script, **kwargs)
 
     def spawn_unit(self, name: str) -> subprocess.Popen:

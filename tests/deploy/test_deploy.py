@@ -76,14 +76,12 @@ def site(request, installed: Install):
     try:
         site.write_env()
         site.make_data_dir()
-        init = site.as_app(
-            f"{installed.samizdat} init --admin-user chief --admin-password {ADMIN_PASSWORD}"
-        )
+        init = site.site("init", "--admin-user", "chief", "--admin-password", ADMIN_PASSWORD)
         assert "Admin account 'chief': created." in init.stdout, init.stdout + init.stderr
-        site.as_app(f"{installed.samizdat} demo --no-serve")  # content to look at
+        site.site("demo", "--no-serve")  # content to look at
         app = site.spawn_unit("samizdat.service")
         wait_for_port(site.app_port, app)
-        if site.as_app(f"{installed.samizdat} help worker", check=False).returncode == 0:
+        if site.site("help", "worker", check=False).returncode == 0:
             site.spawn_unit("samizdat-worker.service")
         site.start_nginx()
         say(f"{request.param}: installed and serving in {time.monotonic() - started:.0f} s")
@@ -154,7 +152,7 @@ def test_the_secret_key_is_written_once_and_private(site: Site):
 
 
 def test_no_trusted_proxy_warning_with_the_shipped_env(site: Site):
-    ok = site.as_app(f"{site.install.samizdat} check")
+    ok = site.site("check")
     assert "samizdat.W001" not in ok.stdout + ok.stderr
     bad = site.as_app(f"SAMIZDAT_TRUSTED_PROXIES= {site.install.samizdat} check", check=False)
     assert "samizdat.W001" in bad.stdout + bad.stderr
@@ -313,3 +311,14 @@ def test_units_pass_systemd_analyze(installed: Install, tmp_path):
     problems = [line for line in result.stderr.splitlines() if str(tmp_path) in line]
     assert not problems, result.stderr
     say("systemd-analyze verify: no complaint about either unit")
+
+
+def test_the_upgrade_steps_keep_the_key_and_the_site(site: Site):
+    key = (site.data / "secret_key").read_text()
+    pip = str(site.install.venv / "bin" / "pip")
+    sh(pip, "install", "-q", "--force-reinstall", "--no-deps", str(site.install.wheel))
+    again = site.site("init")
+    assert "Secret key kept" in again.stdout and "Database migrated" in again.stdout
+    assert (site.data / "secret_key").read_text() == key
+    assert site.request("GET", "/ru/")[0] == 200
+    say(f"{site.name}: reinstall + `samizdat-site init` again: key kept, site answers")
