@@ -85,7 +85,7 @@ def test_demo_setup_is_idempotent(tmp_path):
 
 
 def test_serve_refuses_without_init(tmp_path):
-    result = run("serve", "--port", "0", data_dir=tmp_path / "nothing")
+    result = run("serve", "--port", "0", data_dir=tmp_path / "nothing", SAMIZDAT_SECRET_KEY="")
     assert result.returncode != 0
     assert "samizdat init" in result.stderr
 
