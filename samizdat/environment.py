@@ -60,6 +60,19 @@ class Env:
             raise self.fail(name, value, bounds)
         return number
 
+    def number(self, name: str, default: float, minimum: float) -> float:
+        """A decimal number ≥ ``minimum`` (seconds, for instance)."""
+        value = self._raw(name)
+        if value is None:
+            return default
+        try:
+            number = float(value)
+        except ValueError:
+            number = None
+        if number is None or not number >= minimum:  # also refuses nan
+            raise self.fail(name, value, f"a number ≥ {minimum}")
+        return number
+
     def rate(self, name: str, default: str) -> str:
         """A rate ``count/seconds`` with both parts ≥ 1, e.g. ``5/600``."""
         value = self._raw(name) or default

@@ -262,3 +262,32 @@ COMMENT_RATE_STATEMENT = env_rate("SAMIZDAT_COMMENT_RATE_STATEMENT", "30/3600")
 COMMENT_MAX_LINKS = env_int("SAMIZDAT_COMMENT_MAX_LINKS", 2)  # more links → held
 COMMENT_MODERATE_FIRST = env_bool("SAMIZDAT_COMMENT_MODERATE_FIRST", True)
 COMMENT_MODERATE_ALL = env_bool("SAMIZDAT_COMMENT_MODERATE_ALL", False)
+
+# --- Mail and background tasks (samizdat.core.mail, `samizdat worker`; docs/configuration.md) ---
+# Mail is never sent inside a request: it is queued as a task (Django's tasks API, the
+# django-tasks backport) and sent by `samizdat worker`, which `samizdat serve` starts too.
+
+
+# "database" (default: the site's own database, one machine or several sharing it) or
+# "rq" (Redis Queue: SAMIZDAT_TASKS_REDIS_URL, default SAMIZDAT_CACHE_URL).
+TASKS_BACKEND = ENV.choice("SAMIZDAT_TASKS_BACKEND", "database", {"database", "rq"})
+INSTALLED_APPS += ["django_tasks", "django_tasks_db"]
+if TASKS_BACKEND == "database":
+    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+else:  # rq
+    TASKS_REDIS_URL = ENV.cache_url("SAMIZDAT_TASKS_REDIS_URL") or CACHE_URL
+    if not TASKS_REDIS_URL.startswith(("redis://", "rediss://", "unix://")):
+        raise ImproperlyConfigured(
+            "SAMIZDAT_TASKS_BACKEND=rq needs SAMIZDAT_TASKS_REDIS_URL (or SAMIZDAT_CACHE_URL) "
+            "set to a redis:// URL."
+        )
+    INSTALLED_APPS += ["django_rq"]
+    RQ_QUEUES = {"default": {"URL": TASKS_REDIS_URL}}
+    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
+# Seconds an SMTP connection may wait for the server (Django's default is to wait forever).
+EMAIL_TIMEOUT = ENV.number("SAMIZDAT_EMAIL_TIMEOUT", 10, minimum=0.1)
+# A temporary mail failure is retried this many times in all, after 1, 4, 16 … × the base delay.
+MAIL_MAX_ATTEMPTS = env_int("SAMIZDAT_MAIL_MAX_ATTEMPTS", 6, minimum=1)
+MAIL_RETRY_SECONDS = ENV.number("SAMIZDAT_MAIL_RETRY_SECONDS", 60, minimum=0)
+# Days a reply-notification request waits for its confirmation link before it is forgotten.
+COMMENT_CONFIRM_DAYS = env_int("SAMIZDAT_COMMENT_CONFIRM_DAYS", 7, minimum=1)

@@ -11,3 +11,6 @@ class CoreConfig(AppConfig):
 
         connect_signals()
         periodic.register("core.purge-rate-counters", every=600)(ratelimit.purge_expired)
+        from . import mail
+
+        periodic.register("core.prune-mail-tasks", every=6 * 3600)(mail.prune_finished)
