@@ -179,8 +179,8 @@ class Site:
         assert service["User"] == "samizdat" and service["EnvironmentFile"].endswith(".env")
         command = service["ExecStart"].replace("/srv/samizdat/venv", str(self.install.venv))
         script = (
-            f"umask {service['UMask']}; cd {self.data}; set -a; . {self.env_file}; set +a; "
-            f"exec {command}"
+            f"umask {service['UMask']}; cd {self.data}; set -a; . {self.env_file}; "
+            f"{service.get('Environment', '')}; set +a; exec {command}"
         )
         log = self.app_log.open("ab")
         proc = subprocess.Popen(
