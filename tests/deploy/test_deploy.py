@@ -23,7 +23,7 @@ from .stack import USER, Install, Site, install, say, sh, wait_for_port
 
 PG_DATABASE = os.environ.get("SAMIZDAT_DEPLOY_DATABASE", "samizdat_deploy")
 REDIS_URL = os.environ.get("SAMIZDAT_DEPLOY_REDIS", "redis://127.0.0.1:6379/1")
-ATTEMPTS = 10  # SAMIZDAT_COMMENT_RATE_ATTEMPTS in this test: 20 posts per client …
+ATTEMPTS = 10  # SAMIZDAT_COMMENT_RATE_ATTEMPTS in this test: 10 posts per client …
 WINDOW = 10**9  # … in one window that no test run can straddle
 ADMIN_PASSWORD = "deploy-test-Steppe-2026"
 
