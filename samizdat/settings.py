@@ -179,7 +179,7 @@ WHITENOISE_USE_FINDERS = True
 # Hashed static names (app.3f2a….css) so nginx and whitenoise can cache them for a year.
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    "staticfiles": {"BACKEND": "samizdat.core.staticfiles.HashedStaticFiles"},
 }
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("SAMIZDAT_MAX_POST_BYTES", 10 * 1024 * 1024, minimum=1)
