@@ -141,6 +141,17 @@ class Env:
             raise self.fail(name, value, "empty (file cache), redis://HOST:PORT/DB or locmem://")
         return value
 
+    def addresses(self, name: str, default: str) -> str:
+        """Comma-separated IP addresses or networks, or ``*`` (gunicorn's forwarded-allow-ips)."""
+        value = self._raw(name) or default
+        if value != "*":
+            for part in value.split(","):
+                try:
+                    ipaddress.ip_network(part.strip(), strict=False)
+                except ValueError as exc:
+                    raise self.fail(name, value, "addresses such as 127.0.0.1,::1, or *") from exc
+        return value
+
     def proxies(self, name: str) -> int | list[str]:
         """Trusted proxies: a count of proxies in front (``1`` for nginx alone) or a
         comma-separated list of networks (``127.0.0.1/32,10.0.0.0/8``); unset is ``0``."""

@@ -70,6 +70,9 @@ def test_debug_may_start_without_a_key_file(tmp_path):
         ("SAMIZDAT_LOG_LEVEL", "LOUD"),
         ("SAMIZDAT_EMAIL_PORT", "smtp"),
         ("SAMIZDAT_STATEMENTS_PER_PAGE", "0"),
+        ("SAMIZDAT_FORWARDED_ALLOW_IPS", "nginx.local"),
+        ("SAMIZDAT_EMAIL_TIMEOUT", "soon"),
+        ("SAMIZDAT_TASKS_BACKEND", "celery"),
     ],
 )
 def test_a_malformed_value_stops_start_up_naming_the_variable(tmp_path, name, value):
