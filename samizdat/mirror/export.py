@@ -25,6 +25,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import django
+from django.apps import apps
 from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
@@ -198,6 +199,12 @@ class Export:
             specs[url] = Spec(url, self.plan.language_fps[lang], "index", lang)
         for url in own:
             specs[url] = Spec(url, "", "own", None)
+        if apps.is_installed("samizdat.importers"):  # old WordPress addresses (docs/import.md)
+            from samizdat.importers.mirror import redirect_pages
+
+            for url, body in redirect_pages(set(specs)).items():
+                own[url] = body
+                specs[url] = Spec(url, sha(body), "own", None)
         return specs
 
     # -- rendering -----------------------------------------------------------------------
