@@ -27,8 +27,10 @@ WINDOW = 24 * 3600
 
 
 def client_address(request) -> str:
-    """The client address used for throttling (switch to core.clientip.client_ip at merge)."""
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
+    """The client address used for throttling: the site's one rule (trusted proxies only)."""
+    from samizdat.core.clientip import client_ip
+
+    return client_ip(request) or "unknown"
 
 
 def keyed(kind: str, value: str) -> str:

@@ -90,12 +90,12 @@ def test_demo_setup_is_idempotent(tmp_path):
 
 
 def test_serve_refuses_without_init(tmp_path):
-    result = run("serve", "--port", "0", data_dir=tmp_path / "nothing")
+    result = run("serve", "--port", "0", data_dir=tmp_path / "nothing", SAMIZDAT_SECRET_KEY="")
     assert result.returncode != 0
     assert "samizdat init" in result.stderr
 
 
 def test_pass_through_to_django_commands(tmp_path):
-    result = run("check", data_dir=tmp_path)
+    result = run("check", data_dir=tmp_path, SAMIZDAT_SECRET_KEY="a-key-from-a-secrets-manager")
     assert result.returncode == 0, result.stderr
     assert "no issues" in result.stdout
