@@ -16,7 +16,7 @@ PROBE = (
 
 def settings_with(tmp_path, **env):
     environ = {k: v for k, v in os.environ.items() if not k.startswith("SAMIZDAT_")}
-    environ.update(SAMIZDAT_DATA_DIR=str(tmp_path), **env)
+    environ.update(SAMIZDAT_DATA_DIR=str(tmp_path), SAMIZDAT_SECRET_KEY="k" * 50, **env)
     return subprocess.run(
         [sys.executable, "-c", PROBE], env=environ, capture_output=True, text=True, timeout=60
     )
