@@ -135,7 +135,9 @@ def database_findings(query: Query, retention_days: int, today: dt.date) -> list
     )
     tables = [r[0] for r in query("SELECT name FROM sqlite_master WHERE type='table'")]
     tables += [r[0] for r in query("SELECT tablename FROM pg_tables WHERE schemaname='public'")]
-    for table in sorted(t for t in tables if "ratelimit" in t.lower()):
+    for table in sorted(
+        t for t in tables if "ratelimit" in t.lower() or "ratecounter" in t.lower()
+    ):
         found.append(
             Finding(
                 "rate-limit-entries",

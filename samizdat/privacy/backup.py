@@ -29,8 +29,9 @@ from tqdm import tqdm
 
 FORMAT = 1
 # Rows a backup never carries: today's address key would make today's hashes recomputable
-# from the backup, and session rows would let it log in as staff. Restored sites start without.
-EXCLUDED_TABLES = ("privacy_addresskey", "django_session")
+# from the backup, session rows would let it log in as staff, and rate counters are spent
+# within the hour. Restored sites start without.
+EXCLUDED_TABLES = ("privacy_addresskey", "django_session", "core_ratecounter")
 RECIPIENT_FILE = "backup-recipient.txt"
 DEMO_IDENTITY_FILE = "backup-identity-DEMO.txt"
 
