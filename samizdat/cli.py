@@ -15,10 +15,15 @@ def main(argv: list[str] | None = None) -> None:
     from django.core.management import execute_from_command_line
 
     args = list(sys.argv[1:] if argv is None else argv)
-    if args[:1] in (["init"], ["demo"]):
+    # init/demo write the secret key, `backup restore` brings it back, and `privacy audit`
+    # inspects a copied data directory: they run before a key exists (settings._secret_key).
+    if args[:1] in (["init"], ["demo"]) or args[:2] in (
+        ["backup", "restore"],
+        ["privacy", "audit"],
+    ):
         from samizdat import firstrun
 
-        firstrun.active = True  # these two write the secret key; see settings._secret_key
+        firstrun.active = True
     execute_from_command_line(["samizdat", *args])
 
 

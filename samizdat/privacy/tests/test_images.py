@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 
+from samizdat.accounts.testing import verified_login
 from samizdat.publishing.admin import ImageForm
 from samizdat.publishing.images import process_upload
 from samizdat.publishing.models import Image, Statement
@@ -62,7 +63,7 @@ def test_upload_held_in_memory_leaves_no_temporary_file(settings, tmp_path, medi
     from django.test import Client
 
     client = Client()
-    client.force_login(User.objects.create_superuser("chief", password="pw-12345-xx"))
+    verified_login(client, User.objects.create_superuser("chief", password="pw-12345-xx"))
     data = jpeg_full_of_metadata()
     assert len(data) > 1000
     response = client.post(
@@ -79,7 +80,7 @@ def test_too_large_upload_gets_a_clear_error_and_nothing_is_stored(settings, med
     from django.test import Client
 
     client = Client()
-    client.force_login(User.objects.create_superuser("chief", password="pw-12345-xx"))
+    verified_login(client, User.objects.create_superuser("chief", password="pw-12345-xx"))
     response = client.post(
         "/admin/publishing/image/add/",
         {"file": SimpleUploadedFile("big.jpg", jpeg_full_of_metadata()), "alt": "x"},

@@ -12,6 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from PIL import Image as PILImage
 
+from samizdat.accounts.testing import verified_login
 from samizdat.publishing.models import Image
 from samizdat.publishing.tests.factories import make_statement
 
@@ -30,9 +31,8 @@ IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".webp", ".gif"}
 
 @pytest.fixture
 def staff(client):
-    # The integrator switches this to the verified (2FA) client of the accounts work.
     user = User.objects.create_superuser("chief", password="pw-12345-xx")
-    client.force_login(user)
+    verified_login(client, user)  # password and second factor, as the admin requires
     return user
 
 

@@ -87,6 +87,7 @@ def test_mask():
 def test_default_settings_use_the_masked_console_backend(tmp_path):
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SAMIZDAT_", "DATABASE_URL"))}
     env.update(SAMIZDAT_DATA_DIR=str(tmp_path), DJANGO_SETTINGS_MODULE="samizdat.settings")
+    env["SAMIZDAT_SECRET_KEY"] = "a test key, long enough for this settings check only"
     out = subprocess.run(
         [sys.executable, "-c", "from django.conf import settings; print(settings.EMAIL_BACKEND)"],
         env=env,
