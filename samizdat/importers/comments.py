@@ -1,9 +1,9 @@
 """WordPress comments → discussion comments, threads kept, addresses dropped.
 
-Commenter IP addresses are never read into the database; the email is kept only as the same
-keyed hash new comments get (``discussion.privacy.email_hash``), which recognises an author
-whose earlier comments were approved. Threads deeper than ``discussion.conf.MAX_DEPTH`` are
-attached to the deepest allowed ancestor.
+Commenter IP addresses and emails are never written to the database: an email (or its hash)
+is kept only for a confirmed reply subscription, which an imported comment never has, and
+returning authors are recognised by their own cookie, not by their email. Threads deeper
+than ``discussion.conf.MAX_DEPTH`` are attached to the deepest allowed ancestor.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import hashlib
 
 from django.contrib.contenttypes.models import ContentType
 
-from samizdat.discussion import conf, privacy
+from samizdat.discussion import conf
 from samizdat.discussion.models import Comment
 
 from . import dates
@@ -142,7 +142,7 @@ def _fields(c: WxrComment, statement, parent, report, where: str) -> dict:
         "text": to_plain_text(c.content),
         "email": "",
         "notify_replies": False,
-        "email_hash": privacy.email_hash(c.email),
+        "email_hash": "",
         "ip_hash": "",
         "status": status,
     }
