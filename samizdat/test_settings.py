@@ -14,3 +14,4 @@ STATIC_ROOT = Path(tempfile.mkdtemp(prefix="samizdat-test-static-"))
 # No signing key unless a test makes one (a developer's ./data/keys must not sign test data).
 SIGNING_KEY_DIR = Path(tempfile.mkdtemp(prefix="samizdat-test-keys-"))
 SIGNING_KEY_PASSPHRASE = ""
+SIGNING_UNATTENDED = False

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -7,23 +8,12 @@ class AuthenticityConfig(AppConfig):
     label = "authenticity"
     verbose_name = _("Authenticity")
 
-    def ready(self) -> None:
-        from django.db.models.signals import post_save
-
-        from samizdat.publishing.models import Section, Statement
-
-        from . import signing
-
-        post_save.connect(
-            signing.on_statement_saved, sender=Statement, dispatch_uid="authenticity-sign"
-        )
-        post_save.connect(
-            signing.on_section_saved, sender=Section, dispatch_uid="authenticity-section"
-        )
+    # Statements are signed only when an editor publishes or re-signs them (admin.py), or
+    # by `samizdat sign`: no post_save hook signs anything.
 
     def demo_setup(self, stdout) -> None:
         """`samizdat demo`: an unencrypted demo key (if none yet), then sign what is published."""
-        from . import keys, minisign, signing
+        from . import keyring, keys, minisign, signing
 
         try:
             if keys.site_public_key() is None and not keys.secret_key_path().exists():
@@ -39,5 +29,8 @@ class AuthenticityConfig(AppConfig):
         if secret is None:
             stdout.write("Statements not signed: the signing key is encrypted or unreadable.")
             return
+        if keys.site_public_key() is not None and not keyring.keyring_path().exists():
+            public = keys.site_public_key()
+            keyring.write_keyring(keyring.ensure_entry([], public, timezone.now()), secret)
         signed, unchanged = signing.sign_all(secret, signing.signable_statements())
         stdout.write(f"Signed {signed} statements ({unchanged} already signed) with {secret.id}.")
