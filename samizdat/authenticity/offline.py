@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from . import keys, minisign
 from .canonical import TEXT_NAME, canonical_bytes, format_date
@@ -49,7 +50,7 @@ def parse_date(value: str) -> datetime:
     try:
         return datetime.strptime(value, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
     except (TypeError, ValueError):
-        raise SigningError("the publication time of the form is not valid") from None
+        raise SigningError(_("the publication time of the form is not valid")) from None
 
 
 def offline_request(statement, publish: bool, date: datetime | None = None) -> OfflineRequest:
@@ -57,7 +58,7 @@ def offline_request(statement, publish: bool, date: datetime | None = None) -> O
     if date is None:
         date = publication_date(statement, publish)
         if date is None:
-            raise SigningError("the statement has no publication time")
+            raise SigningError(_("the statement has no publication time"))
     original = statement.published_at
     try:
         statement.published_at = date
@@ -79,37 +80,41 @@ def comment_fields(comment: str) -> dict[str, str]:
 def check_signature(statement, upload: bytes, request: OfflineRequest) -> minisign.Signature:
     """Parse and verify an uploaded ``.minisig``; raise SigningError saying what is wrong."""
     if len(upload) > MAX_SIGNATURE_BYTES:
-        raise SigningError("this file is too large to be a minisign signature")
+        raise SigningError(_("this file is too large to be a minisign signature"))
     try:
         upload.decode("utf-8")
     except UnicodeDecodeError:
-        raise SigningError("this is not a minisign signature file (not text)") from None
+        raise SigningError(_("this is not a minisign signature file (not text)")) from None
     try:
         sig = minisign.Signature.from_file(upload)
     except minisign.FormatError as exc:
-        raise SigningError(f"this is not a usable minisign signature file: {exc}") from None
+        raise SigningError(
+            _("this is not a usable minisign signature file: %(error)s") % {"error": exc}
+        ) from None
     site = keys.site_public_key()
     if site is None:
-        raise SigningError("the site has no public key to check the signature against")
+        raise SigningError(_("the site has no public key to check the signature against"))
     try:
         comment = site.key.verify(request.text, sig)
     except minisign.VerificationError as exc:
         if sig.key_id != site.key.key_id:
             raise SigningError(
-                f"the signature was made with key {sig.key_id_hex}, not with the site's key "
-                f"{site.id}"
+                _("the signature was made with key %(other)s, not with the site's key %(key)s")
+                % {"other": sig.key_id_hex, "key": site.id}
             ) from None
         if "trusted comment" in str(exc):
-            raise SigningError(str(exc)) from None
+            raise SigningError(_("the trusted comment of the signature was altered")) from None
         raise SigningError(
-            "the signature does not match this statement's text: sign the file downloaded "
-            "from this page, unchanged"
+            _(
+                "the signature does not match this statement's text: sign the file downloaded "
+                "from this page, unchanged"
+            )
         ) from None
     fields = comment_fields(comment)
     if fields.get("url") != request.url or fields.get("date") != request.date_text:
         raise SigningError(
-            f"the trusted comment must name this statement: url:{request.url} "
-            f"date:{request.date_text} (it says: {comment})"
+            _("the trusted comment must name this statement: %(wanted)s (it says: %(comment)s)")
+            % {"wanted": f"url:{request.url} date:{request.date_text}", "comment": comment}
         )
     return sig
 
@@ -120,13 +125,15 @@ def accept_offline_signature(
     """Verify the upload, then publish and store it in one transaction (signing.publish_signed)."""
     date = parse_date(date_text)
     if publish and date > timezone.now() + CLOCK_SKEW:
-        raise SigningError("the publication time lies in the future")
+        raise SigningError(_("the publication time lies in the future"))
     if not publish and (
         statement.published_at is None or format_date(statement.published_at) != date_text
     ):
         raise SigningError(
-            "the statement's publication time changed since the text was downloaded: "
-            "download it again"
+            _(
+                "the statement's publication time changed since the text was downloaded: "
+                "download it again"
+            )
         )
     request = offline_request(statement, publish, date)
     sig = check_signature(statement, upload, request)

@@ -11,6 +11,7 @@ from datetime import datetime
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from . import keyring, minisign
 from .canonical import TEXT_NAME, canonical_bytes, format_date
@@ -114,10 +115,10 @@ def publish_signed(
             locked.status = Statement.Status.PUBLISHED
             locked.published_at = date
         elif not should_be_signed(locked):
-            raise SigningError("the statement is not published: use “Publish and sign”")
+            raise SigningError(_("the statement is not published: use “Publish and sign”"))
         if canonical_bytes(locked) != text:
             raise SigningError(
-                "the signed text is not the statement's text (was it edited meanwhile?)"
+                _("the signed text is not the statement's text (was it edited meanwhile?)")
             )
         if publish:
             locked.save()  # integrator: lifecycle.publish(locked, actor=actor)
@@ -130,7 +131,7 @@ def sign_with_key(statement, key: minisign.SecretKey, *, publish: bool, actor=No
     """The online way: sign the text as it will be published, then publish_signed."""
     date = publication_date(statement, publish)
     if date is None:
-        raise SigningError("the statement has no publication time")
+        raise SigningError(_("the statement has no publication time"))
     statement.published_at = date
     text = canonical_bytes(statement)
     now = timezone.now()
