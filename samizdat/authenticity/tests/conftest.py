@@ -86,6 +86,7 @@ def editor(client, db, django_user_model):
     device = TOTPDevice.objects.create(user=user, name="phone", confirmed=True)
     totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
     assert device.verify_token(f"{totp.token():0{device.digits}d}")
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"  # the admin's messages checked in English
     client.force_login(user)
     session = client.session
     session[DEVICE_ID_SESSION_KEY] = device.persistent_id
@@ -96,5 +97,6 @@ def editor(client, db, django_user_model):
 @pytest.fixture
 def password_only(client, db, django_user_model):
     """A staff client signed in with the password alone (no second factor in this session)."""
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
     client.force_login(_staff(django_user_model, "phished"))
     return client
