@@ -50,6 +50,8 @@ class KeyEntry:
 
     def trusts(self, signed_at: datetime | None) -> tuple[bool, str]:
         """Whether a signature by this key made at ``signed_at`` is to be believed, and why not."""
+        if signed_at is not None:
+            signed_at = signed_at.replace(microsecond=0)  # the keyring keeps whole seconds
         if self.status == ACTIVE:
             return True, ""
         if self.status == RETIRED:
@@ -71,12 +73,13 @@ def _parse_time(value: str) -> datetime | None:
         raise KeyringError(f"keyring: bad time {value!r}") from None
 
 
-def format_keyring(entries: list[KeyEntry]) -> bytes:
+def format_keyring(entries: list[KeyEntry], signed: bool = True) -> bytes:
+    note = f"{KEYRING_SIG_NAME} (by the active key)" if signed else "none yet"
     lines = [
         HEADER,
         f"Site: {settings.SITE_URL}",
         f"Updated: {format_date(datetime.now(UTC))}",
-        f"Signature: {KEYRING_SIG_NAME} (by the active key)",
+        f"Signature: {note}",
     ]
     for e in entries:
         lines += [
@@ -184,7 +187,7 @@ def find(key_id: str) -> KeyEntry | None:
 
 def write_keyring(entries: list[KeyEntry], secret: minisign.SecretKey | None) -> bytes:
     """Store the keyring; sign it when the active key's secret half is given."""
-    data = format_keyring(entries)
+    data = format_keyring(entries, signed=secret is not None)
     keys.ensure_key_dir()
     keys._write_private(keyring_path(), data)
     sig_path = keyring_sig_path()

@@ -59,11 +59,15 @@ def public_key(request: HttpRequest) -> HttpResponse:
 
 
 def keyring_text(request: HttpRequest) -> HttpResponse:
-    """All keys of the site with their validity (keyring.py)."""
+    """All keys of the site with their validity (keyring.py); derived from the key files (and
+    unsigned) until `samizdat keys generate|rotate|keyring` writes one."""
     path = keyring.keyring_path()
-    if not path.is_file():
+    if path.is_file():
+        return _plain(path.read_bytes())
+    entries = keyring.load_keyring()
+    if not entries:
         raise Http404("No keyring")
-    return _plain(path.read_bytes())
+    return _plain(keyring.format_keyring(entries, signed=False))
 
 
 def keyring_signature(request: HttpRequest) -> HttpResponse:
