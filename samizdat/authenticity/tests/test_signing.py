@@ -13,6 +13,15 @@ from samizdat.authenticity.models import StatementSignature
 from samizdat.publishing.models import Statement
 
 
+@pytest.fixture(autouse=True)
+def english():
+    """Error messages are translated; these tests read the English ones."""
+    from django.utils.translation import override
+
+    with override("en"):
+        yield
+
+
 def _check(statement) -> str:
     """Verify the stored signature over the current text with the site's public key."""
     stored = StatementSignature.objects.get(statement=statement)
