@@ -107,6 +107,17 @@ class SigningStatementAdmin(StatementAdmin):
             ),
         ] + super().get_urls()
 
+    @admin.action(description=gettext_lazy("Publish now (unsigned)"), permissions=["change"])
+    def publish_now(self, request, queryset):
+        """publishing's action, with a reminder that it signs nothing."""
+        super().publish_now(request, queryset)
+        if keys.site_public_key() is not None:
+            self.message_user(
+                request,
+                _("Published without a signature: use “Publish and sign” to sign."),
+                messages.WARNING,
+            )
+
     # -- actions: both lead to the sign page, where the passphrase is asked for ---------------
 
     def _to_sign_page(self, request, queryset, mode: str):

@@ -270,3 +270,15 @@ def test_offline_resign_after_an_edit(editor, editor_key, make_statement, run_mi
     assert _upload(editor, statement, sig, date, mode="resign").status_code == 302
     url = statement.get_absolute_url()
     assert client.get(url + "statement.txt.minisig").content.decode() in sig.decode()
+
+
+def test_plain_publish_now_signs_nothing_and_says_so(editor, site_key, make_statement):
+    draft = _draft(make_statement)
+    page = editor.post(
+        "/admin/publishing/statement/",
+        {"action": "publish_now", "_selected_action": [draft.pk]},
+        follow=True,
+    )
+    assert _status(draft) == Statement.Status.PUBLISHED
+    assert "Published without a signature" in html.unescape(page.content.decode())
+    assert not StatementSignature.objects.exists()

@@ -221,3 +221,12 @@ def test_demo_setup_makes_a_demo_key_and_signs(key_dir, make_statement):
     assert StatementSignature.objects.filter(key_id=key.id).count() == len(statements)
     apps.get_app_config("authenticity").demo_setup(out)  # idempotent: same key
     assert keys.site_public_key().id == key.id
+
+
+def test_generate_force_keeps_the_replaced_key_in_the_keyring(site_key):
+    from samizdat.authenticity import keyring
+
+    _call("keys", "generate", "--unencrypted", "--force")
+    entries = {e.id: e for e in keyring.parse_keyring(keyring.keyring_path().read_bytes())}
+    assert entries[site_key.id].status == "retired" and entries[site_key.id].valid_until
+    assert entries[keys.site_public_key().id].status == "active"

@@ -349,3 +349,21 @@ def test_keyring_and_key_transitions_are_exported_and_follow_a_rotation(
         assert (root / ".well-known" / (done.transition_name + suffix)).is_file(), suffix
     assert done.new.id in read(root / ".well-known/samizdat.pub")
     assert check_mirror(root).ok
+
+
+def test_an_edited_signed_statement_leaves_no_stale_signature_in_the_mirror(
+    site, export, settings, tmp_path
+):
+    keys = pytest.importorskip("samizdat.authenticity.keys")
+    signing = pytest.importorskip("samizdat.authenticity.signing")
+    settings.SIGNING_KEY_DIR = tmp_path / "keys"
+    keys.generate_site_key(None)
+    signing.sign_all(keys.load_secret_key(""), signing.signable_statements())
+    export()
+    sig = export.target / "ru/analysis/voda/statement.txt.minisig"
+    assert sig.is_file()
+    site.ru.body = "Изменено после подписи."
+    site.ru.save()
+    export()
+    assert not sig.exists()
+    assert "Изменено после подписи." in read(export.target / "ru/analysis/voda/statement.txt")

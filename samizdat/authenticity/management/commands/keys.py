@@ -89,12 +89,18 @@ class Command(BaseCommand):
         passphrase = self._new_passphrase(options)
         if passphrase is not None:
             self.stdout.write("Deriving the encryption key from the passphrase (scrypt)…")
+        old = site_keys.site_public_key()
+        entries = keyring.load_keyring() if old else []
         try:
             key = site_keys.generate_site_key(
                 passphrase, demo=options["demo"], force=options["force"]
             )
             secret = site_keys.load_secret_key(passphrase or "", cache=False)
-            keyring.write_keyring(keyring.ensure_entry([], key, timezone.now()), secret)
+            now = timezone.now().replace(microsecond=0)
+            # --force: the replaced key stays in the keyring as retired (no transition
+            # statement: use `keys rotate` for that)
+            entries = keyring.record_rotation(entries, old.id if old else "", key, now, "")
+            keyring.write_keyring(entries, secret)
         except (MinisignError, OSError) as exc:
             raise CommandError(f"Could not create the key pair: {exc}") from None
         kind = "unencrypted" if passphrase is None else "encrypted with the passphrase"
