@@ -31,11 +31,28 @@ MAX_BATCH = 200
 class StatementSignatureAdmin(admin.ModelAdmin):
     """Signatures are made by signing, never edited: a read-only list for editors to check."""
 
-    list_display = ("statement", "key_id", "signed_at")
+    list_display = ("statement", "key_id", "signed_at", "trusted_comment")
     list_select_related = ("statement",)
     list_filter = ("key_id",)
     search_fields = ("statement__title", "key_id")
-    readonly_fields = ("statement", "text", "text_sha256", "minisig", "key_id", "url", "signed_at")
+    readonly_fields = (
+        "statement",
+        "trusted_comment",
+        "text",
+        "text_sha256",
+        "minisig",
+        "key_id",
+        "url",
+        "signed_at",
+    )
+
+    @admin.display(description=gettext_lazy("trusted comment"))
+    def trusted_comment(self, obj: StatementSignature) -> str:
+        """What the signer put under the signature (checked to name the URL and date)."""
+        try:
+            return minisign.Signature.from_file(obj.minisig).trusted_comment.decode("utf-8")
+        except (minisign.MinisignError, UnicodeDecodeError):
+            return "—"
 
     def has_add_permission(self, request) -> bool:
         return False

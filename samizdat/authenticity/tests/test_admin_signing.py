@@ -282,3 +282,9 @@ def test_plain_publish_now_signs_nothing_and_says_so(editor, site_key, make_stat
     assert _status(draft) == Statement.Status.PUBLISHED
     assert "Published without a signature" in html.unescape(page.content.decode())
     assert not StatementSignature.objects.exists()
+
+
+def test_signature_list_shows_the_trusted_comment(editor, site_key, make_statement, sign):
+    statement = sign(make_statement())
+    page = editor.get("/admin/authenticity/statementsignature/").content.decode()
+    assert html.escape("url:http://testserver" + statement.get_absolute_url()) in page
