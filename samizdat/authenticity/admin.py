@@ -158,6 +158,8 @@ class SigningStatementAdmin(StatementAdmin):
         if not self.has_change_permission(request):
             return self._page(request, "authenticity/admin/refused.html", {}, status=403)
         if not second_factor_passed(request):
+            # integrator: audit.record("signing.refused", actor=request.user, request=request,
+            #   reason="no second factor")
             context = {"message": refusal_message()}
             return self._page(request, "authenticity/admin/refused.html", context, status=403)
         return None
@@ -198,6 +200,8 @@ class SigningStatementAdmin(StatementAdmin):
         try:
             key = keys.editor_signing_key(form.cleaned_data["passphrase"])
         except minisign.PassphraseError:
+            # integrator: audit.record("signing.passphrase_refused", actor=request.user,
+            #   request=request, statements=[s.pk for s in statements])
             form.add_error("passphrase", _("Wrong or missing passphrase; nothing was signed."))
             return self._page(request, "authenticity/admin/sign.html", context, status=400)
         except minisign.MinisignError as exc:

@@ -52,6 +52,8 @@ class Command(BaseCommand):
             file=self.stderr._out,
         )
         signed, unchanged = signing.sign_all(key, progress, force=options["force"])
+        # integrator: audit.record("statements.signed", key_id=key.id, signed=signed,
+        #   command="samizdat sign")
         self.stdout.write(
             self.style.SUCCESS(
                 f"Key {key.id}: signed {signed}, already current {unchanged}, of {total}."
