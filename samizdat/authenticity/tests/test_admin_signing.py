@@ -288,3 +288,13 @@ def test_signature_list_shows_the_trusted_comment(editor, site_key, make_stateme
     statement = sign(make_statement())
     page = editor.get("/admin/authenticity/statementsignature/").content.decode()
     assert html.escape("url:http://testserver" + statement.get_absolute_url()) in page
+
+
+def test_without_the_secret_key_the_sign_page_points_to_offline_signing(
+    editor, editor_key, make_statement
+):
+    draft = _draft(make_statement)
+    page = editor.get(f"{SIGN}?mode=publish&ids={draft.pk}").content.decode()
+    assert "not on this server" in page and _offline(draft).replace("&", "&amp;") in page
+    editor.post(SIGN, {"ids": draft.pk, "mode": "publish"})
+    assert _status(draft) == Statement.Status.DRAFT
