@@ -74,6 +74,8 @@ class Command(BaseCommand):
         try:
             encrypted = site_keys.secret_key_is_encrypted()
             passphrase = self.passphrases.get(what) if encrypted else ""
+            if encrypted:
+                self.stdout.write("Unlocking the key (scrypt, a few seconds)…")
             return site_keys.load_secret_key(passphrase, cache=False)
         except (MinisignError, OSError) as exc:
             raise CommandError(f"Cannot use the signing key: {exc}") from None
