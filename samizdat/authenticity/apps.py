@@ -11,6 +11,12 @@ class AuthenticityConfig(AppConfig):
     # Statements are signed only when an editor publishes or re-signs them (admin.py), or
     # by `samizdat sign`: no post_save hook signs anything.
 
+    def ready(self) -> None:
+        from samizdat.publishing.panels import register_panel
+
+        register_panel("signature", "authenticity/_signature.html", order=100, slot="statement")
+        register_panel("signing-key", "authenticity/_footer.html", order=100, slot="footer")
+
     def demo_setup(self, stdout) -> None:
         """`samizdat demo`: an unencrypted demo key (if none yet), then sign what is published."""
         from . import keyring, keys, minisign, signing

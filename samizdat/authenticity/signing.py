@@ -33,10 +33,7 @@ def statement_url(statement) -> str:
 
 def should_be_signed(statement) -> bool:
     """Published or scheduled (signed ahead: the signature is valid whenever it appears)."""
-    return (
-        statement.status in (statement.Status.PUBLISHED, statement.Status.SCHEDULED)
-        and statement.published_at is not None
-    )
+    return statement.is_released
 
 
 def trusted_comment(statement, signed_at) -> str:
@@ -102,9 +99,12 @@ def publish_signed(
 
     The caller has verified ``sig`` over ``text``; here ``text`` is checked once more against
     the statement as it is being published, so nothing is published with a signature that
-    does not fit. The one place where publishing happens for signed statements:
-    ``lifecycle.publish(statement, actor=actor)`` replaces the status/save lines below.
+    does not fit. Publishing goes through ``publishing.lifecycle.publish`` (its signal is sent
+    after the commit, i.e. only when the signature was stored too).
     """
+    from django.core.exceptions import ValidationError
+
+    from samizdat.publishing import lifecycle
     from samizdat.publishing.models import Statement
 
     with transaction.atomic():
@@ -121,7 +121,10 @@ def publish_signed(
                 _("the signed text is not the statement's text (was it edited meanwhile?)")
             )
         if publish:
-            locked.save()  # integrator: lifecycle.publish(locked, actor=actor)
+            try:
+                lifecycle.publish(locked, actor=actor, at=date)
+            except ValidationError as exc:
+                raise SigningError("; ".join(exc.messages)) from None
         signature = store_signature(locked, text, sig)
     statement.status, statement.published_at = locked.status, locked.published_at
     return signature
@@ -155,14 +158,7 @@ def sign_statement(statement, key: minisign.SecretKey, force: bool = False) -> b
 def signable_statements():
     from samizdat.publishing.models import Statement
 
-    return (
-        Statement.objects.filter(
-            status__in=[Statement.Status.PUBLISHED, Statement.Status.SCHEDULED],
-            published_at__isnull=False,
-        )
-        .select_related("section")
-        .order_by("pk")
-    )
+    return Statement.objects.released().select_related("section").order_by("pk")
 
 
 def sign_all(key: minisign.SecretKey, statements: Iterable, force: bool = False) -> tuple[int, int]:

@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template import loader
 from django.utils.translation import get_language_from_request
 
+from samizdat import languages
+
 
 def root_redirect(request: HttpRequest) -> HttpResponse:
     """``/`` → ``/<lang>/`` by Accept-Language (default ru); vary so caches keep them apart."""
-    language = get_language_from_request(request, check_path=False) or settings.LANGUAGE_CODE
-    if language not in dict(settings.LANGUAGES):
-        language = settings.LANGUAGE_CODE
+    language = get_language_from_request(request, check_path=False)
+    if not languages.is_enabled(language):
+        language = languages.default_code()
     response = HttpResponseRedirect(f"{request.META.get('SCRIPT_NAME', '')}/{language}/")
     response["Vary"] = "Accept-Language, Cookie"
     return response

@@ -25,6 +25,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import django
+from django.apps import apps
 from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
@@ -32,6 +33,8 @@ from django.test import Client, RequestFactory, override_settings
 from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext, override
+
+from samizdat import languages
 
 from .links import LinkMap
 from .paths import fs_name, is_safe_rel, relative_link, url_file
@@ -178,7 +181,7 @@ class Export:
         self.site_url = site_url
         self.previous = previous or {}
         self.progress = progress
-        self.languages = [code for code, _name in settings.LANGUAGES]
+        self.languages = languages.codes()
         self.renderer = Renderer(site_url)
         self.result = ExportResult(target=tree.live, full=previous is None)
 
@@ -214,6 +217,12 @@ class Export:
         for url, fp in extra:
             if is_safe_rel(url_file(url)):
                 specs[url] = Spec(url, fp, "view", None)
+        if apps.is_installed("samizdat.importers"):  # old WordPress addresses (docs/import.md)
+            from samizdat.importers.mirror import redirect_pages
+
+            for url, body in redirect_pages(set(specs)).items():
+                own[url] = body
+                specs[url] = Spec(url, sha(body), "own", None)
         return specs
 
     # -- rendering -----------------------------------------------------------------------

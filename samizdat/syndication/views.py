@@ -10,10 +10,11 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from xml.sax.saxutils import escape, quoteattr
 
-from django.conf import settings
 from django.core.paginator import EmptyPage, PageNotAnInteger
 from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import reverse
+
+from samizdat import languages
 
 from .links import absolute_url
 from .sitemaps import SiteSitemap
@@ -105,7 +106,7 @@ def sitemap_page(request: HttpRequest, page: int) -> HttpResponse:
 def robots_lines() -> list[str]:
     """Crawl everything public; keep out of the admin, search results and comment forms."""
     lines = ["User-agent: *", "Disallow: /admin/"]
-    for code, _name in settings.LANGUAGES:
+    for code in languages.codes():
         lines += [f"Disallow: /{code}/search/", f"Disallow: /{code}/comments/"]
     return [*lines, "", f"Sitemap: {absolute_url(reverse('syndication_root:sitemap'))}"]
 

@@ -36,7 +36,7 @@ def test_saves_never_sign(site_key, make_statement, settings):
     statement = make_statement()
     statement.body = "Edited."
     statement.save()
-    statement.section.name_ru = "Новое имя"
+    statement.section.names = {**statement.section.names, "ru": "Новое имя"}
     statement.section.save()
     draft = make_statement(status=Statement.Status.DRAFT)
     draft.status = Statement.Status.PUBLISHED
@@ -74,7 +74,7 @@ def test_resign_after_an_edit_and_states(site_key, make_statement, sign):
 def test_anything_in_the_signed_text_or_url_makes_it_stale(site_key, make_statement, sign, change):
     statement = sign(make_statement())
     if change == "section":
-        statement.section.name_ru = "Другое"
+        statement.section.names = {**statement.section.names, "ru": "Другое"}
         statement.section.save()
     else:
         setattr(statement, change, "changed-" + change)
@@ -164,3 +164,24 @@ def test_public_key_cache_follows_the_file(site_key):
     assert keys.site_public_key().id == new.id != first.id
     keys.public_key_path().unlink()
     assert keys.site_public_key() is None
+
+
+def test_publish_and_sign_goes_through_the_lifecycle_once(
+    site_key, make_statement, django_capture_on_commit_callbacks
+):
+    from samizdat.publishing import signals
+
+    draft = make_statement(status=Statement.Status.DRAFT)
+    seen = []
+
+    def receiver(sender, statement, actor=None, **kwargs):
+        seen.append((statement.pk, actor))
+
+    signals.statement_published.connect(receiver)
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            signing.sign_with_key(draft, keys.load_secret_key(""), publish=True, actor="editor")
+    finally:
+        signals.statement_published.disconnect(receiver)
+    assert seen == [(draft.pk, "editor")]
+    assert Statement.objects.get(pk=draft.pk).announced_at is not None
