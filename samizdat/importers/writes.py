@@ -1,16 +1,16 @@
 """Every write the importer makes to publishing's models, in one place.
 
-When publishing's lifecycle services (``publishing/lifecycle.py``: ``publish``,
-``link_translation``) land, switch ``save_statement`` and ``link_translations`` here; when
-section names move to a per-language structure, change ``ensure_section`` only.
+Statements go through publishing's lifecycle services (``apply_status``,
+``link_translation``), so search, signing and the other listeners hear about them as they
+would about an editor's work.
 """
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.core.files.storage import default_storage
 
-from samizdat.publishing import images
+from samizdat import languages
+from samizdat.publishing import images, lifecycle
 from samizdat.publishing.models import Image, Page, Section, Statement, Tag, reserved_slugs
 
 from .slugs import ascii_slug, unicode_slug
@@ -43,11 +43,7 @@ def ensure_section(slug: str, names: dict[str, str]) -> tuple[Section, bool]:
         return section, False
     fallback = next(iter(names.values()), slug)[:100]
     section = Section.objects.create(
-        slug=slug,
-        **{
-            f"name_{code}": (names.get(code) or fallback)[:100]
-            for code, _label in settings.LANGUAGES
-        },
+        slug=slug, names={code: (names.get(code) or fallback)[:100] for code in languages.codes()}
     )
     return section, True
 
@@ -65,7 +61,7 @@ def save_statement(statement: Statement | None, fields: dict, tags: list[Tag]) -
     statement = statement or Statement()
     for name, value in fields.items():
         setattr(statement, name, value)
-    statement.save()
+    lifecycle.apply_status(statement)
     statement.tags.set(tags)
     return statement
 
@@ -79,7 +75,7 @@ def link_translations(statements: list[Statement]) -> int:
         if other.translation_group_id is None or other.translation_group_id != (
             first.translation_group_id
         ):
-            first.link_translation(other)
+            lifecycle.link_translation(first, other)
             moved += 1
     return moved
 

@@ -58,8 +58,8 @@ def test_author_display_name_is_kept_on_the_import_record(imported):
 def test_top_level_categories_become_sections_subcategories_and_tags_become_tags(imported):
     post = wp("post", 101)
     assert post.section.slug == "analiz"
-    assert post.section.name_ru == "Анализ"
-    assert Section.objects.get(slug="novosti").name_ru == "Новости"
+    assert post.section.names["ru"] == "Анализ"
+    assert Section.objects.get(slug="novosti").names["ru"] == "Новости"
     assert {t.slug for t in post.tags.all()} == {"ekonomika", "забастовка", "zerno"}
     assert Tag.objects.get(slug="ekonomika").name == "Экономика"
     assert wp("post", 106).section.slug == "archive"  # no category at all
@@ -67,7 +67,7 @@ def test_top_level_categories_become_sections_subcategories_and_tags_become_tags
 
 def test_section_map_puts_a_category_into_an_existing_section(run_import, uploads):
     Section.objects.create(
-        slug="analysis", name_ru="Аналитика", name_kk="Талдау", name_en="Analysis"
+        slug="analysis", names={"ru": "Аналитика", "kk": "Талдау", "en": "Analysis"}
     )
     run_import("classic.xml", "--section-map", "analiz=analysis")
     assert wp("post", 101).section.slug == "analysis"
