@@ -260,7 +260,7 @@ SIGNING_KEY_DIR = Path(env("SAMIZDAT_KEY_DIR", str(DATA_DIR / "keys"))).resolve(
 # Unattended signing (documented risk, docs/signed-statements.md): only when the operator opts
 # in is SAMIZDAT_KEY_PASSPHRASE read, and then anyone who controls the server can sign. Without
 # it an editor types the passphrase in the sign form for each signature (never stored).
-SIGNING_UNATTENDED = env_bool("SAMIZDAT_UNATTENDED_SIGNING")
+SIGNING_UNATTENDED = env_bool("SAMIZDAT_UNATTENDED_SIGNING", False)
 SIGNING_KEY_PASSPHRASE = env("SAMIZDAT_KEY_PASSPHRASE") if SIGNING_UNATTENDED else ""
 SIGNING_PASSPHRASE_IGNORED = bool(env("SAMIZDAT_KEY_PASSPHRASE")) and not SIGNING_UNATTENDED
 # Files outside the database that the static mirror exports (public key, keyring, transitions).
