@@ -248,18 +248,23 @@ def revoke(entries: list[KeyEntry], key_id: str, since: datetime) -> list[KeyEnt
 
 def mirror_urls() -> list[tuple[str, str]]:
     """For the static mirror (settings.MIRROR_URL_PROVIDERS): the published key files with a
-    fingerprint of their content, so a rotation or revocation re-exports them."""
+    fingerprint of their content, so a rotation or revocation re-exports them and an edited
+    statement does not (the fixed names are listed even while absent: the keyring is then
+    derived from the public key files)."""
     import hashlib
 
     directory = keys.key_dir()
     names = [keys.PUBLIC_NAME, KEYRING_NAME, KEYRING_SIG_NAME]
     if directory.is_dir():
         names += sorted(p.name for p in directory.iterdir() if TRANSITION_RE.match(p.name))
+    state = hashlib.blake2b(digest_size=10)
+    for path in sorted(directory.glob("*.pub")) if directory.is_dir() else []:
+        state.update(path.name.encode() + b"\0" + path.read_bytes())
     found = []
     for name in names:
         try:
-            data = (directory / name).read_bytes()
+            fp = hashlib.blake2b((directory / name).read_bytes(), digest_size=10).hexdigest()
         except OSError:
-            continue
-        found.append((f"/.well-known/{name}", hashlib.blake2b(data, digest_size=10).hexdigest()))
+            fp = "absent-" + state.hexdigest()
+        found.append((f"/.well-known/{name}", fp))
     return found
