@@ -257,9 +257,14 @@ LOGGING = {
 # --- authenticity: minisign key pair and statement signatures (docs/signed-statements.md) ---
 # Where the site's key pair lives (directory 0700, files 0600).
 SIGNING_KEY_DIR = Path(env("SAMIZDAT_KEY_DIR", str(DATA_DIR / "keys"))).resolve()
-# Passphrase of an encrypted secret key, for unattended signing on save and `samizdat sign`.
-# Empty: statements are signed on save only with an unencrypted key; otherwise left unsigned.
-SIGNING_KEY_PASSPHRASE = env("SAMIZDAT_KEY_PASSPHRASE")
+# Unattended signing (documented risk, docs/signed-statements.md): only when the operator opts
+# in is SAMIZDAT_KEY_PASSPHRASE read, and then anyone who controls the server can sign. Without
+# it an editor types the passphrase in the sign form for each signature (never stored).
+SIGNING_UNATTENDED = env_bool("SAMIZDAT_UNATTENDED_SIGNING", False)
+SIGNING_KEY_PASSPHRASE = env("SAMIZDAT_KEY_PASSPHRASE") if SIGNING_UNATTENDED else ""
+SIGNING_PASSPHRASE_IGNORED = bool(env("SAMIZDAT_KEY_PASSPHRASE")) and not SIGNING_UNATTENDED
+# Files outside the database that the static mirror exports (public key, keyring, transitions).
+MIRROR_URL_PROVIDERS = ["samizdat.authenticity.keyring.mirror_urls"]
 
 # --- Discussion (samizdat.discussion): comments, captcha, anti-spam. See docs/discussion.md. ---
 # Close comments N days after publication (0 = never); a per-statement switch is in the admin.

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -7,27 +8,18 @@ class AuthenticityConfig(AppConfig):
     label = "authenticity"
     verbose_name = _("Authenticity")
 
+    # Statements are signed only when an editor publishes or re-signs them (admin.py), or
+    # by `samizdat sign`: no post_save hook signs anything.
+
     def ready(self) -> None:
-        from django.db.models.signals import post_save
-
-        from samizdat.publishing.models import Section, Statement
         from samizdat.publishing.panels import register_panel
-
-        from . import signing
 
         register_panel("signature", "authenticity/_signature.html", order=100, slot="statement")
         register_panel("signing-key", "authenticity/_footer.html", order=100, slot="footer")
 
-        post_save.connect(
-            signing.on_statement_saved, sender=Statement, dispatch_uid="authenticity-sign"
-        )
-        post_save.connect(
-            signing.on_section_saved, sender=Section, dispatch_uid="authenticity-section"
-        )
-
     def demo_setup(self, stdout) -> None:
         """`samizdat demo`: an unencrypted demo key (if none yet), then sign what is published."""
-        from . import keys, minisign, signing
+        from . import keyring, keys, minisign, signing
 
         try:
             if keys.site_public_key() is None and not keys.secret_key_path().exists():
@@ -43,5 +35,8 @@ class AuthenticityConfig(AppConfig):
         if secret is None:
             stdout.write("Statements not signed: the signing key is encrypted or unreadable.")
             return
+        if keys.site_public_key() is not None and not keyring.keyring_path().exists():
+            public = keys.site_public_key()
+            keyring.write_keyring(keyring.ensure_entry([], public, timezone.now()), secret)
         signed, unchanged = signing.sign_all(secret, signing.signable_statements())
         stdout.write(f"Signed {signed} statements ({unchanged} already signed) with {secret.id}.")

@@ -97,11 +97,13 @@ def secret_key_is_encrypted() -> bool:
     return minisign.SecretKey.is_encrypted_file(secret_key_path().read_bytes())
 
 
-def load_secret_key(passphrase: str | None = None) -> minisign.SecretKey:
+def load_secret_key(passphrase: str | None = None, *, cache: bool = True) -> minisign.SecretKey:
     """Read and decrypt the site's secret key; raise a MinisignError with a clear message.
 
-    ``passphrase`` defaults to settings.SIGNING_KEY_PASSPHRASE. Results, failures included,
-    are cached per file version and passphrase, so a wrong passphrase costs one scrypt run.
+    ``passphrase`` defaults to settings.SIGNING_KEY_PASSPHRASE (set only for unattended
+    signing). Results, failures included, are cached per file version and passphrase, so a
+    wrong passphrase costs one scrypt run; ``cache=False`` (a passphrase an editor typed)
+    keeps neither the decrypted key nor the outcome in memory.
     """
     if passphrase is None:
         passphrase = settings.SIGNING_KEY_PASSPHRASE
@@ -110,7 +112,7 @@ def load_secret_key(passphrase: str | None = None) -> minisign.SecretKey:
     if stamp is None:
         raise SiteKeyError(f"no secret key at {path}: run `samizdat keys generate`")
     cache_key = (path, stamp, hashlib.sha256(passphrase.encode("utf-8")).digest())
-    cached = _secret_cache.get(cache_key)
+    cached = _secret_cache.get(cache_key) if cache else None
     if isinstance(cached, minisign.SecretKey):
         return cached
     if isinstance(cached, str):
@@ -118,8 +120,9 @@ def load_secret_key(passphrase: str | None = None) -> minisign.SecretKey:
     try:
         key = minisign.SecretKey.from_file(path.read_bytes(), passphrase.encode("utf-8") or None)
     except minisign.PassphraseError as exc:
-        with _lock:
-            _secret_cache[cache_key] = str(exc)
+        if cache:
+            with _lock:
+                _secret_cache[cache_key] = str(exc)
         raise
     except OSError as exc:
         raise SiteKeyError(f"cannot read the secret key {path}: {exc.strerror}") from None
@@ -128,9 +131,10 @@ def load_secret_key(passphrase: str | None = None) -> minisign.SecretKey:
         raise SiteKeyError(
             f"the secret key ({key.id}) does not match the published public key ({public.id})"
         )
-    with _lock:
-        _secret_cache.clear()  # keep at most one decrypted key in memory
-        _secret_cache[cache_key] = key
+    if cache:
+        with _lock:
+            _secret_cache.clear()  # keep at most one decrypted key in memory
+            _secret_cache[cache_key] = key
     return key
 
 
@@ -204,3 +208,22 @@ def generate_site_key(
     # The public file is published anyway; 0600 matches the rest of the directory.
     _write_private(public_key_path(), public.to_file())
     return SiteKey(public.to_file(), public)
+
+
+def needs_passphrase() -> bool:
+    """Whether signing here needs a passphrase typed by the editor (an encrypted key and no
+    unattended signing configured)."""
+    try:
+        return secret_key_is_encrypted() and not settings.SIGNING_KEY_PASSPHRASE
+    except (OSError, minisign.MinisignError):
+        return False
+
+
+def editor_signing_key(passphrase: str) -> minisign.SecretKey:
+    """The secret key for one deliberate signature: the typed passphrase, used once, or the
+    unattended configuration when the operator chose it (or the key is unencrypted)."""
+    if needs_passphrase():
+        if not passphrase:
+            raise minisign.PassphraseError("the secret key is encrypted: a passphrase is needed")
+        return load_secret_key(passphrase, cache=False)
+    return load_secret_key()

@@ -9,9 +9,11 @@ from django.utils.translation import get_language
 
 from samizdat.publishing.models import Statement
 
+from . import keyring
 from .canonical import canonical_bytes
-from .keys import site_public_key
+from .keys import key_dir, site_public_key
 from .models import StatementSignature
+from .signing import CURRENT, signature_state
 
 MAX_SLUG_LENGTH = 200
 
@@ -34,15 +36,17 @@ def _statement(section: str, slug: str) -> Statement:
 
 
 def statement_text(request: HttpRequest, section: str, slug: str) -> HttpResponse:
-    """The signed text when there is a signature, else the canonical text as it is now."""
-    statement = _statement(section, slug)
-    signature = StatementSignature.objects.filter(statement=statement).only("text").first()
-    return _plain(signature.text.encode("utf-8") if signature else canonical_bytes(statement))
+    """The canonical text as it is now (the signed one, while the signature is current)."""
+    return _plain(canonical_bytes(_statement(section, slug)))
 
 
 def statement_signature(request: HttpRequest, section: str, slug: str) -> HttpResponse:
+    """The signature only while it verifies over statement.txt and its key is trusted: after
+    an edit (stale) or a revocation this is a 404, never a mismatching pair."""
     statement = _statement(section, slug)
-    signature = get_object_or_404(StatementSignature.objects.only("minisig"), statement=statement)
+    signature = get_object_or_404(StatementSignature, statement=statement)
+    if signature_state(statement, signature)[0] != CURRENT:
+        raise Http404("The signature does not fit the current text")
     return _plain(signature.minisig.encode("utf-8"))
 
 
@@ -52,3 +56,32 @@ def public_key(request: HttpRequest) -> HttpResponse:
     if key is None:
         raise Http404("No signing key")
     return _plain(key.raw)
+
+
+def keyring_text(request: HttpRequest) -> HttpResponse:
+    """All keys of the site with their validity (keyring.py); derived from the key files (and
+    unsigned) until `samizdat keys generate|rotate|keyring` writes one."""
+    path = keyring.keyring_path()
+    if path.is_file():
+        return _plain(path.read_bytes())
+    entries = keyring.load_keyring()
+    if not entries:
+        raise Http404("No keyring")
+    return _plain(keyring.format_keyring(entries, signed=False))
+
+
+def keyring_signature(request: HttpRequest) -> HttpResponse:
+    sig = keyring.keyring_signature()
+    if sig is None:
+        raise Http404("No valid keyring signature")
+    return _plain(sig)
+
+
+def transition(request: HttpRequest, name: str) -> HttpResponse:
+    """A key transition statement and its signatures by the old and the new key."""
+    if not keyring.TRANSITION_RE.match(name):
+        raise Http404
+    path = key_dir() / name
+    if not path.is_file():
+        raise Http404
+    return _plain(path.read_bytes())

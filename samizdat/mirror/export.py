@@ -31,6 +31,7 @@ from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
 from django.test import Client, RequestFactory, override_settings
 from django.utils import timezone
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext, override
 
 from samizdat import languages
@@ -67,6 +68,16 @@ class ExportResult:
 
 def sha(data: bytes) -> str:
     return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+def provided_urls() -> list[tuple[str, str]]:
+    """(URL, fingerprint) pairs from settings.MIRROR_URL_PROVIDERS: files that live outside
+    the database (the signing keyring, key transitions) and URLs the URLconf cannot enumerate.
+    Their fingerprints also enter every page's, since pages show e.g. the current key id."""
+    found = []
+    for dotted in getattr(settings, "MIRROR_URL_PROVIDERS", ()):
+        found.extend(import_string(dotted)())
+    return found
 
 
 def code_stamp() -> str:
@@ -186,11 +197,13 @@ class Export:
         return pages
 
     def specs(self, own: dict[str, bytes]) -> dict[str, Spec]:
+        extra = provided_urls()
         self.global_fp = fingerprint(
             FORMAT,
             code_stamp(),
             settings_stamp(self.site_url),
             sorted((url, sha(body)) for url, body in own.items()),
+            sorted(extra),
         )
         snapshot = take_snapshot()
         self.plan = plan(snapshot, discover_routes(), self.languages)
@@ -201,6 +214,9 @@ class Export:
             specs[url] = Spec(url, self.plan.language_fps[lang], "index", lang)
         for url in own:
             specs[url] = Spec(url, "", "own", None)
+        for url, fp in extra:
+            if is_safe_rel(url_file(url)):
+                specs[url] = Spec(url, fp, "view", None)
         if apps.is_installed("samizdat.importers"):  # old WordPress addresses (docs/import.md)
             from samizdat.importers.mirror import redirect_pages
 

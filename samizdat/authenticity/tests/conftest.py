@@ -57,3 +57,46 @@ def run_minisign(stock_minisign):
         )
 
     return run
+
+
+@pytest.fixture
+def sign(site_key):
+    """Sign a published statement with the (unencrypted) test key, as `samizdat sign` does."""
+    from samizdat.authenticity import signing
+
+    def sign_it(statement):
+        signing.sign_statement(statement, keys.load_secret_key(""), force=True)
+        return statement
+
+    return sign_it
+
+
+def _staff(django_user_model, name: str):
+    return django_user_model.objects.create_superuser(name, password="long-enough-pass-12")
+
+
+@pytest.fixture
+def editor(client, db, django_user_model):
+    """A staff client whose session passed a real TOTP check (django-otp)."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.oath import TOTP
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    user = _staff(django_user_model, "editor")
+    device = TOTPDevice.objects.create(user=user, name="phone", confirmed=True)
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    assert device.verify_token(f"{totp.token():0{device.digits}d}")
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"  # the admin's messages checked in English
+    client.force_login(user)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return client
+
+
+@pytest.fixture
+def password_only(client, db, django_user_model):
+    """A staff client signed in with the password alone (no second factor in this session)."""
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    client.force_login(_staff(django_user_model, "phished"))
+    return client

@@ -26,14 +26,20 @@ def _call(*args, **kwargs) -> str:
 
 
 def test_keys_generate_unencrypted_files_and_modes(key_dir):
-    out = _call("keys", "generate", "--unencrypted")
+    err = io.StringIO()
+    call_command("keys", "generate", "--unencrypted", stdout=(o := io.StringIO()), stderr=err)
+    out = o.getvalue()
+    assert "WARNING" in err.getvalue() and "WITHOUT encryption" in err.getvalue()
     key = keys.site_public_key()
     assert f"Key id: {key.id}" in out and key.base64 in out
     assert stat.S_IMODE(os.stat(key_dir).st_mode) == 0o700
     for path in (keys.public_key_path(), keys.secret_key_path()):
         assert stat.S_IMODE(path.stat().st_mode) == 0o600
     assert not SecretKey.is_encrypted_file(keys.secret_key_path().read_bytes())
-    assert {p.name for p in key_dir.iterdir()} == {"samizdat.key", "samizdat.pub"}  # no temp
+    names = {p.name for p in key_dir.iterdir()}  # no temporary files left
+    assert names == {"samizdat.key", "samizdat.pub", "samizdat-keyring.txt"} | {
+        "samizdat-keyring.txt.minisig"
+    }
 
 
 def test_keys_generate_encrypted_with_passphrase_from_settings(key_dir, fast_kdf, settings):
@@ -46,13 +52,39 @@ def test_keys_generate_encrypted_with_passphrase_from_settings(key_dir, fast_kdf
 
 def test_keys_generate_without_passphrase_or_terminal_refuses(key_dir, monkeypatch):
     monkeypatch.setattr(sys, "stdin", io.StringIO(""))
-    with pytest.raises(CommandError, match="SAMIZDAT_KEY_PASSPHRASE"):
+    with pytest.raises(CommandError, match="--passphrase-stdin"):
         _call("keys", "generate")
     assert not keys.secret_key_path().exists()
 
 
+def test_keys_generate_encrypts_by_default_with_a_passphrase_from_stdin(
+    key_dir, fast_kdf, monkeypatch
+):
+    monkeypatch.setattr(sys, "stdin", io.StringIO("correct horse battery\n"))
+    _call("keys", "generate", "--passphrase-stdin")
+    data = keys.secret_key_path().read_bytes()
+    assert SecretKey.is_encrypted_file(data)
+    assert SecretKey.from_file(data, b"correct horse battery").id == keys.site_public_key().id
+
+
+def test_key_passphrase_env_is_ignored_without_unattended_signing(key_dir, tmp_path):
+    """The real console: SAMIZDAT_KEY_PASSPHRASE alone is not used (nor stored anywhere)."""
+    env = {
+        **os.environ,
+        "SAMIZDAT_KEY_DIR": str(key_dir),
+        "SAMIZDAT_DATA_DIR": str(tmp_path / "data"),
+        "DJANGO_SETTINGS_MODULE": "samizdat.settings",
+        "SAMIZDAT_KEY_PASSPHRASE": "left in the environment",
+    }
+    env.pop("SAMIZDAT_UNATTENDED_SIGNING", None)
+    cmd = [sys.executable, "-m", "samizdat.cli", "keys", "generate"]
+    run = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=120, input="")
+    assert run.returncode != 0 and "ignored without SAMIZDAT_UNATTENDED_SIGNING=1" in run.stderr
+    assert not keys.secret_key_path().exists()
+
+
 def test_keys_generate_refuses_to_overwrite_without_force(site_key):
-    with pytest.raises(CommandError, match="--force"):
+    with pytest.raises(CommandError, match="keys rotate"):
         _call("keys", "generate", "--unencrypted")
     assert keys.site_public_key().id == site_key.id
     _call("keys", "generate", "--unencrypted", "--force")
@@ -63,7 +95,7 @@ def test_keys_generate_refuses_to_overwrite_without_force(site_key):
 def test_keys_show(site_key, key_dir):
     out = _call("keys", "show")
     assert f"Public key: {site_key.base64}" in out and f"Key id: {site_key.id}" in out
-    assert "unencrypted" in out
+    assert "UNENCRYPTED" in out and f"Keyring: {site_key.id} active" in out
 
 
 def test_keys_show_without_key(key_dir):
@@ -141,6 +173,8 @@ def test_verify_other_key_garbage_truncated_missing(signed_file, tmp_path):
 
 def test_verify_without_site_key_asks_for_one(key_dir, tmp_path):
     (tmp_path / "f.txt").write_bytes(TEXT)
+    sig = SecretKey.generate().sign(TEXT, "x").to_file()
+    (tmp_path / "f.txt.minisig").write_bytes(sig)
     assert "--pubkey" in str(_verify_fails(str(tmp_path / "f.txt")))
 
 
@@ -187,3 +221,12 @@ def test_demo_setup_makes_a_demo_key_and_signs(key_dir, make_statement):
     assert StatementSignature.objects.filter(key_id=key.id).count() == len(statements)
     apps.get_app_config("authenticity").demo_setup(out)  # idempotent: same key
     assert keys.site_public_key().id == key.id
+
+
+def test_generate_force_keeps_the_replaced_key_in_the_keyring(site_key):
+    from samizdat.authenticity import keyring
+
+    _call("keys", "generate", "--unencrypted", "--force")
+    entries = {e.id: e for e in keyring.parse_keyring(keyring.keyring_path().read_bytes())}
+    assert entries[site_key.id].status == "retired" and entries[site_key.id].valid_until
+    assert entries[keys.site_public_key().id].status == "active"

@@ -27,8 +27,8 @@ def test_no_key_no_public_key_file(client, key_dir):
     assert client.get("/.well-known/samizdat.pub").status_code == 404
 
 
-def test_text_and_signature_are_served_and_verify(client, site_key, make_statement):
-    statement = make_statement(title="Проверка")
+def test_text_and_signature_are_served_and_verify(client, site_key, make_statement, sign):
+    statement = sign(make_statement(title="Проверка"))
     url = statement.get_absolute_url()
     text = client.get(url + "statement.txt")
     sig = client.get(url + "statement.txt.minisig")
@@ -70,9 +70,9 @@ def test_unsigned_statement_has_text_but_no_signature(client, key_dir, make_stat
     [("ru", "Подписано ключом"), ("kk", "кілтімен қол қойылған"), ("en", "Signed by key")],
 )
 def test_statement_page_shows_signature_with_relative_links(
-    client, site_key, make_statement, language, phrase
+    client, site_key, make_statement, sign, language, phrase
 ):
-    statement = make_statement(language=language)
+    statement = sign(make_statement(language=language))
     html = client.get(statement.get_absolute_url()).content.decode()
     assert phrase in html and f"<code>{site_key.id}</code>" in html
     assert 'href="statement.txt"' in html and 'href="statement.txt.minisig"' in html
@@ -80,11 +80,29 @@ def test_statement_page_shows_signature_with_relative_links(
     assert 'href="/.well-known/samizdat.pub"' in html
 
 
-def test_page_hides_a_signature_that_no_longer_fits(client, site_key, make_statement):
-    statement = make_statement()
+@pytest.mark.parametrize(
+    "language, phrase",
+    [
+        ("ru", "было изменено после того, как его подписали"),
+        ("kk", "қол қойылғаннан кейін өзгертілді"),
+        ("en", "was changed after it was signed"),
+    ],
+)
+def test_an_edited_statement_says_stale_and_serves_no_mismatching_pair(
+    client, site_key, make_statement, sign, language, phrase
+):
+    statement = sign(make_statement(language=language))
+    url = statement.get_absolute_url()
+    signed_text = client.get(url + "statement.txt").content
+    statement.body = "Edited after signing."
+    statement.save()
+    html = client.get(url).content.decode()
+    assert phrase in html and "statement.txt.minisig" not in html
+    assert client.get(url + "statement.txt.minisig").status_code == 404
+    text = client.get(url + "statement.txt").content
+    assert text != signed_text and b"Edited after signing." in text  # not the old text
     Statement.objects.filter(pk=statement.pk).update(title="Changed behind our back")
-    html = client.get(statement.get_absolute_url()).content.decode()
-    assert "statement.txt.minisig" not in html
+    assert client.get(url + "statement.txt.minisig").status_code == 404
 
 
 def test_footer_shows_key_id_and_demo_marker(client, key_dir, make_statement):
@@ -109,8 +127,11 @@ def test_signature_block_costs_at_most_one_query(client, key_dir, make_statement
     client.get("/ru/")  # warm the navigation cache
     before = _queries(client, unsigned.get_absolute_url())
     keys.generate_site_key(None)
-    signed = make_statement()
-    others = [make_statement() for _ in range(3)]
+    from samizdat.authenticity import signing
+
+    key = keys.load_secret_key("")
+    signed, *others = [make_statement() for _ in range(4)]
+    signing.sign_all(key, [signed, *others])
     after = _queries(client, signed.get_absolute_url())
     assert after <= before + 1
     assert all(_queries(client, s.get_absolute_url()) == after for s in others)

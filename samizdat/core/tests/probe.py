@@ -35,7 +35,7 @@ def main(db_name: str, codes: list[str]) -> dict:
         from samizdat.publishing.models import Statement
         from samizdat.publishing.tests.factories import link, make_section, make_statement
 
-        if apps.is_installed("samizdat.authenticity"):  # a key, so statements get signed
+        if apps.is_installed("samizdat.authenticity"):  # a key, to sign the statements below
             from samizdat.authenticity import keys
 
             keys.generate_site_key(None, demo=True)
@@ -51,6 +51,10 @@ def main(db_name: str, codes: list[str]) -> dict:
             for code in codes
         }
         link(made[codes[0]], *(made[c] for c in codes[1:]))
+        if apps.is_installed("samizdat.authenticity"):  # signing is deliberate, not on save
+            from samizdat.authenticity import signing
+
+            signing.sign_all(keys.load_secret_key(""), signing.signable_statements())
         client = Client()
         code = codes[-1]
         pages = {

@@ -323,3 +323,47 @@ def test_a_changed_translation_updates_the_other_languages_feeds(site, export):
         path = export.target / rel
         assert path.is_file(), rel
         assert "Су тарифтері" in read(path), rel
+
+
+def test_keyring_and_key_transitions_are_exported_and_follow_a_rotation(
+    site, export, settings, tmp_path
+):
+    keys = pytest.importorskip("samizdat.authenticity.keys")
+    keyring = pytest.importorskip("samizdat.authenticity.keyring")
+    rotation = pytest.importorskip("samizdat.authenticity.rotation")
+    from django.utils import timezone
+
+    settings.SIGNING_KEY_DIR = tmp_path / "keys"
+    settings.SIGNING_KEY_PASSPHRASE = ""
+    first = keys.generate_site_key(None)
+    keyring.write_keyring(keyring.ensure_entry([], first, timezone.now()), keys.signing_key())
+    export()
+    root = export.target
+    assert f"Key: {first.id}" in read(root / ".well-known/samizdat-keyring.txt")
+    assert read(root / ".well-known/samizdat-keyring.txt.minisig").startswith("untrusted")
+    done = rotation.rotate(keys.load_secret_key(""), None)
+    export()  # nothing in the database changed: the key files alone must be picked up
+    ring = read(root / ".well-known/samizdat-keyring.txt")
+    assert f"Key: {done.new.id}" in ring and "Status: retired" in ring
+    for suffix in ("", ".minisig", ".new.minisig"):
+        assert (root / ".well-known" / (done.transition_name + suffix)).is_file(), suffix
+    assert done.new.id in read(root / ".well-known/samizdat.pub")
+    assert check_mirror(root).ok
+
+
+def test_an_edited_signed_statement_leaves_no_stale_signature_in_the_mirror(
+    site, export, settings, tmp_path
+):
+    keys = pytest.importorskip("samizdat.authenticity.keys")
+    signing = pytest.importorskip("samizdat.authenticity.signing")
+    settings.SIGNING_KEY_DIR = tmp_path / "keys"
+    keys.generate_site_key(None)
+    signing.sign_all(keys.load_secret_key(""), signing.signable_statements())
+    export()
+    sig = export.target / "ru/analysis/voda/statement.txt.minisig"
+    assert sig.is_file()
+    site.ru.body = "Изменено после подписи."
+    site.ru.save()
+    export()
+    assert not sig.exists()
+    assert "Изменено после подписи." in read(export.target / "ru/analysis/voda/statement.txt")
