@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from samizdat.publishing.admin import StatementAdmin
 from samizdat.publishing.models import Statement
 
-from . import keys, minisign, offline, signing
+from . import audit, keys, minisign, offline, signing
 from .forms import OfflineSignatureForm, SignForm
 from .models import StatementSignature
 
@@ -158,8 +158,9 @@ class SigningStatementAdmin(StatementAdmin):
         if not self.has_change_permission(request):
             return self._page(request, "authenticity/admin/refused.html", {}, status=403)
         if not second_factor_passed(request):
-            # integrator: audit.record("signing.refused", actor=request.user, request=request,
-            #   reason="no second factor")
+            audit.record(
+                "signing.refused", actor=request.user, request=request, reason="no second factor"
+            )
             context = {"message": refusal_message()}
             return self._page(request, "authenticity/admin/refused.html", context, status=403)
         return None
@@ -200,8 +201,12 @@ class SigningStatementAdmin(StatementAdmin):
         try:
             key = keys.editor_signing_key(form.cleaned_data["passphrase"])
         except minisign.PassphraseError:
-            # integrator: audit.record("signing.passphrase_refused", actor=request.user,
-            #   request=request, statements=[s.pk for s in statements])
+            audit.record(
+                "signing.passphrase_refused",
+                actor=request.user,
+                request=request,
+                statements=[s.pk for s in statements],
+            )
             form.add_error("passphrase", _("Wrong or missing passphrase; nothing was signed."))
             return self._page(request, "authenticity/admin/sign.html", context, status=400)
         except minisign.MinisignError as exc:
@@ -211,8 +216,14 @@ class SigningStatementAdmin(StatementAdmin):
         for statement in statements:
             try:
                 signing.sign_with_key(statement, key, publish=mode == PUBLISH, actor=request.user)
-                # integrator: audit.record("statement.signed", actor=request.user, obj=statement,
-                #   request=request, key_id=key.id, mode=mode)
+                audit.record(
+                    "statement.signed",
+                    actor=request.user,
+                    obj=statement,
+                    request=request,
+                    key_id=key.id,
+                    mode=mode,
+                )
                 done += 1
             except signing.SigningError as exc:
                 self.message_user(request, f"{statement}: {exc}", messages.ERROR)
@@ -248,13 +259,23 @@ class SigningStatementAdmin(StatementAdmin):
                     actor=request.user,
                 )
             except signing.SigningError as exc:
-                # integrator: audit.record("signature.upload_refused", actor=request.user,
-                #   obj=statement, request=request, reason=str(exc))
+                audit.record(
+                    "signature.upload_refused",
+                    actor=request.user,
+                    obj=statement,
+                    request=request,
+                    reason=str(exc),
+                )
                 form.add_error("signature", _("Signature refused: %(reason)s") % {"reason": exc})
                 status = 400
             else:
-                # integrator: audit.record("signature.uploaded", actor=request.user,
-                #   obj=statement, request=request, key_id=statement.signature.key_id)
+                audit.record(
+                    "signature.uploaded",
+                    actor=request.user,
+                    obj=statement,
+                    request=request,
+                    key_id=statement.signature.key_id,
+                )
                 self.message_user(
                     request, _("The signature was verified and stored."), messages.SUCCESS
                 )

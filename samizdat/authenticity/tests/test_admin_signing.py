@@ -11,6 +11,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from samizdat.accounts.models import AuditEntry
 from samizdat.authenticity import keys
 from samizdat.authenticity.canonical import canonical_bytes
 from samizdat.authenticity.minisign import SecretKey, Signature
@@ -100,6 +101,11 @@ def test_action_leads_to_the_sign_page_which_publishes_and_signs(editor, site_ke
         assert statement.status == Statement.Status.PUBLISHED
         stored = StatementSignature.objects.get(statement=statement)
         site_key.key.verify(canonical_bytes(statement), Signature.from_file(stored.minisig))
+    # Each signature is in the audit trail, with who signed and with which key.
+    signed = AuditEntry.objects.filter(action="statement.signed").order_by("id")
+    assert [e.object_id for e in signed] == [str(d.pk) for d in drafts]
+    assert {e.details["key_id"] for e in signed} == {site_key.key.id}
+    assert {str(e.actor_id) for e in signed} == {editor.session["_auth_user_id"]}
 
 
 def test_encrypted_key_asks_for_the_passphrase_and_never_publishes_unsigned(
@@ -267,6 +273,9 @@ def test_bad_offline_uploads_are_refused_and_nothing_is_published(
         assert _status(draft) == Statement.Status.DRAFT, name
         assert not StatementSignature.objects.exists(), name
     assert _upload(editor, draft, b"x", "yesterday").status_code == 400  # a forged date field
+    refused = AuditEntry.objects.filter(action="signature.upload_refused")
+    assert refused.count() >= len(_bad_uploads(run_minisign, editor_key, command))
+    assert not AuditEntry.objects.filter(action="signature.uploaded").exists()
 
 
 def test_offline_resign_after_an_edit(editor, editor_key, make_statement, run_minisign, client):

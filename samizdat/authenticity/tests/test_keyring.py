@@ -114,6 +114,12 @@ def test_revoking_a_compromised_key_marks_later_signatures_untrusted(
     out = _call("keys", "revoke", old.id, "--compromised-since", since)
     assert "1 statement signature(s)" in out and after.get_absolute_url() in out
     assert _keyring_entries(client)[old.id].status == "revoked"
+    # Both key operations are in the audit trail, in order.
+    from samizdat.accounts.models import AuditEntry
+
+    ops = list(AuditEntry.objects.filter(action__startswith="key.").order_by("id"))
+    assert [e.action for e in ops] == ["key.rotated", "key.revoked"]
+    assert ops[0].details["old_key"] == old.id and ops[1].details["key_id"] == old.id
 
     url = after.get_absolute_url()
     assert "который сайт отозвал" in client.get(url).content.decode()

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from samizdat.authenticity import keyring, rotation
+from samizdat.authenticity import audit, keyring, rotation
 from samizdat.authenticity import keys as site_keys
 from samizdat.authenticity.minisign import MinisignError
 
@@ -105,8 +105,12 @@ class Command(BaseCommand):
             keyring.write_keyring(entries, secret)
         except (MinisignError, OSError) as exc:
             raise CommandError(f"Could not create the key pair: {exc}") from None
-        # integrator: audit.record("key.generated", key_id=key.id, encrypted=passphrase is not None,
-        #   replaced=old.id if old else "")
+        audit.record(
+            "key.generated",
+            key_id=key.id,
+            encrypted=passphrase is not None,
+            replaced=old.id if old else "",
+        )
         kind = "unencrypted" if passphrase is None else "encrypted with the passphrase"
         self.stdout.write(f"Secret key ({kind}): {site_keys.secret_key_path()} (mode 0600)")
         self.stdout.write(f"Public key: {site_keys.public_key_path()}")
@@ -132,7 +136,7 @@ class Command(BaseCommand):
             done = rotation.rotate(old, passphrase)
         except (MinisignError, OSError) as exc:
             raise CommandError(f"Could not rotate the key: {exc}") from None
-        # integrator: audit.record("key.rotated", old_key=done.old_id, new_key=done.new.id)
+        audit.record("key.rotated", old_key=done.old_id, new_key=done.new.id)
         self.stdout.write(f"Old key {done.old_id} retired; new key {done.new.id}:")
         self.stdout.write(done.new.base64)
         self.stdout.write(f"Transition statement: /.well-known/{done.transition_name} (signed by")
@@ -152,8 +156,12 @@ class Command(BaseCommand):
             untrusted = rotation.revoke(options["key_id"].upper(), since, secret)
         except (MinisignError, OSError) as exc:
             raise CommandError(f"Could not revoke: {exc}") from None
-        # integrator: audit.record("key.revoked", key_id=options["key_id"].upper(),
-        #   compromised_since=since.isoformat(), untrusted=len(untrusted))
+        audit.record(
+            "key.revoked",
+            key_id=options["key_id"].upper(),
+            compromised_since=since.isoformat(),
+            untrusted=len(untrusted),
+        )
         self.stdout.write(f"Key {options['key_id'].upper()} revoked, compromised since {since}.")
         if secret is None:
             self.stdout.write(

@@ -5,8 +5,8 @@ from __future__ import annotations
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
+from samizdat.authenticity import audit, signing
 from samizdat.authenticity import keys as site_keys
-from samizdat.authenticity import signing
 from samizdat.authenticity.minisign import MinisignError
 
 from ._passphrase import obtain_passphrase
@@ -52,8 +52,7 @@ class Command(BaseCommand):
             file=self.stderr._out,
         )
         signed, unchanged = signing.sign_all(key, progress, force=options["force"])
-        # integrator: audit.record("statements.signed", key_id=key.id, signed=signed,
-        #   command="samizdat sign")
+        audit.record("statements.signed", key_id=key.id, signed=signed, command="samizdat sign")
         self.stdout.write(
             self.style.SUCCESS(
                 f"Key {key.id}: signed {signed}, already current {unchanged}, of {total}."
