@@ -18,6 +18,9 @@ from samizdat.authenticity.models import StatementSignature
 
 TEXT = "Title: Тест\n\nТекст.\n".encode()
 
+# Key operations are recorded in the audit trail, which lives in the database.
+pytestmark = pytest.mark.django_db
+
 
 def _call(*args, **kwargs) -> str:
     out = io.StringIO()

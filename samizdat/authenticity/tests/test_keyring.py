@@ -35,9 +35,15 @@ def _save(tmp_path, client, url: str, name: str) -> str:
     return str(tmp_path / name)
 
 
-def test_generate_publishes_a_keyring_signed_by_the_key(client, key_dir, run_minisign, tmp_path):
+def test_generate_publishes_a_keyring_signed_by_the_key(
+    client, db, key_dir, run_minisign, tmp_path
+):
+    from samizdat.accounts.models import AuditEntry
+
     _call("keys", "generate", "--unencrypted")
     key = keys.site_public_key()
+    generated = AuditEntry.objects.get(action="key.generated")
+    assert generated.details["key_id"] == key.id and generated.details["encrypted"] is False
     entries = _keyring_entries(client)
     assert list(entries) == [key.id] and entries[key.id].status == "active"
     assert entries[key.id].public == key.base64 and entries[key.id].valid_from is not None
