@@ -7,6 +7,7 @@ see docs/configuration.md for the full list.
 import os
 import secrets
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
@@ -63,8 +64,6 @@ ALLOWED_HOSTS = [h for h in env("SAMIZDAT_ALLOWED_HOSTS", "").split(",") if h] o
     "testserver",
 ]
 if SITE_URL:
-    from urllib.parse import urlsplit
-
     _host = urlsplit(SITE_URL).hostname
     if _host and _host not in ALLOWED_HOSTS:
         ALLOWED_HOSTS.append(_host)
@@ -78,6 +77,7 @@ INSTALLED_APPS = [
     "samizdat.syndication",
     "samizdat.mirror",
     "samizdat.authenticity",
+    "samizdat.caching",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -90,10 +90,13 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "samizdat.core.middleware.SecurityHeadersMiddleware",
+    "django.middleware.http.ConditionalGetMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "samizdat.caching.middleware.PrivateByDefaultMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "samizdat.core.methods.HttpMethodsMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -200,6 +203,16 @@ CSRF_COOKIE_SECURE = _https
 SESSION_COOKIE_HTTPONLY = True
 if env_bool("SAMIZDAT_BEHIND_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# An https site answers plain http with a redirect to its own address (never to a Host a
+# client sent) and tells browsers to stay on https (HSTS; 0 turns it off). See docs/http.md.
+SECURE_SSL_REDIRECT = _https
+SECURE_SSL_HOST = urlsplit(SITE_URL).netloc if _https else None
+SECURE_HSTS_SECONDS = env_int("SAMIZDAT_HSTS_SECONDS", 365 * 24 * 3600) if _https else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SAMIZDAT_HSTS_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = False
+# URLs never take a prefix from the request (a client's SCRIPT_NAME header); the site is
+# served at the root of its host.
+FORCE_SCRIPT_NAME = ""
 
 # Publishing
 STATEMENTS_PER_PAGE = env_int("SAMIZDAT_STATEMENTS_PER_PAGE", 10)

@@ -7,6 +7,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import get_language
 
+from samizdat.caching.decorators import public_file
 from samizdat.publishing.models import Statement
 
 from .canonical import canonical_bytes
@@ -33,6 +34,7 @@ def _statement(section: str, slug: str) -> Statement:
     )
 
 
+@public_file
 def statement_text(request: HttpRequest, section: str, slug: str) -> HttpResponse:
     """The signed text when there is a signature, else the canonical text as it is now."""
     statement = _statement(section, slug)
@@ -40,12 +42,14 @@ def statement_text(request: HttpRequest, section: str, slug: str) -> HttpRespons
     return _plain(signature.text.encode("utf-8") if signature else canonical_bytes(statement))
 
 
+@public_file
 def statement_signature(request: HttpRequest, section: str, slug: str) -> HttpResponse:
     statement = _statement(section, slug)
     signature = get_object_or_404(StatementSignature.objects.only("minisig"), statement=statement)
     return _plain(signature.minisig.encode("utf-8"))
 
 
+@public_file
 def public_key(request: HttpRequest) -> HttpResponse:
     """The minisign public key file, byte for byte."""
     key = site_public_key()

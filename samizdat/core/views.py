@@ -5,7 +5,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template import loader
-from django.utils.translation import get_language_from_request
+from django.urls import reverse
+from django.utils.translation import get_language_from_request, override
 
 
 def root_redirect(request: HttpRequest) -> HttpResponse:
@@ -13,7 +14,9 @@ def root_redirect(request: HttpRequest) -> HttpResponse:
     language = get_language_from_request(request, check_path=False) or settings.LANGUAGE_CODE
     if language not in dict(settings.LANGUAGES):
         language = settings.LANGUAGE_CODE
-    response = HttpResponseRedirect(f"{request.META.get('SCRIPT_NAME', '')}/{language}/")
+    # Never from request headers (SCRIPT_NAME, X-Forwarded-Prefix …): the URLconf's own prefix.
+    with override(language):
+        response = HttpResponseRedirect(reverse("publishing:home"))
     response["Vary"] = "Accept-Language, Cookie"
     return response
 

@@ -5,12 +5,17 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.dispatch import Signal
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from .markup import render_markdown
+
+# Sent after Statement.link_translation (a bulk update, so no post_save): sender=Statement,
+# group=the TranslationGroup, statements=the two linked statements.
+translation_linked = Signal()
 
 LANGUAGE_CHOICES = [(code, name) for code, name in settings.LANGUAGES]
 # Slugs that would shadow fixed URLs under a language prefix.
@@ -242,7 +247,10 @@ class Statement(models.Model):
         for statement in (self, other):
             if statement.translation_group_id != group.pk:
                 statement.translation_group = group
-                Statement.objects.filter(pk=statement.pk).update(translation_group=group)
+                Statement.objects.filter(pk=statement.pk).update(
+                    translation_group=group, updated_at=timezone.now()
+                )
+        translation_linked.send(sender=Statement, group=group, statements=(self, other))
         return group
 
 
