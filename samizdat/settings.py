@@ -94,7 +94,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "samizdat.caching.middleware.PrivateByDefaultMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "samizdat.core.prefix.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "samizdat.core.methods.HttpMethodsMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

@@ -39,3 +39,31 @@ def bad_request(request: HttpRequest, exception: Exception | None = None) -> Htt
 
 def server_error(request: HttpRequest) -> HttpResponse:
     return _error(request, "500.html", 500)
+
+
+MAX_MEDIA_PATH = 1024
+MAX_MEDIA_NAME = 255
+
+
+def media(request: HttpRequest, path: str) -> HttpResponse:
+    """Uploaded files when the app serves them itself: any name that is no file is a 404.
+
+    ``django.views.static.serve`` answers a name the file system refuses (too long: ENAMETOOLONG)
+    with a 500 and ``..`` with a 400; neither can name an uploaded file.
+    """
+    from django.core.exceptions import SuspiciousFileOperation
+    from django.http import Http404
+    from django.utils.cache import patch_cache_control
+    from django.views.static import serve
+
+    names = path.split("/")
+    if len(path) > MAX_MEDIA_PATH or any(len(n.encode()) > MAX_MEDIA_NAME for n in names):
+        raise Http404
+    if "\x00" in path or ".." in names:
+        raise Http404
+    try:
+        response = serve(request, path, document_root=settings.MEDIA_ROOT)
+    except (OSError, ValueError, SuspiciousFileOperation):
+        raise Http404 from None
+    patch_cache_control(response, public=True, max_age=3600)
+    return response
