@@ -43,6 +43,13 @@ class Command(BaseCommand):
             '%(t)s "%(r)s" %(s)s %(b)s %(L)ss',
             "--forwarded-allow-ips",
             os.environ.get("SAMIZDAT_FORWARDED_ALLOW_IPS", "127.0.0.1"),
+            # No request header becomes SCRIPT_NAME or PATH_INFO, whoever sends it (gunicorn
+            # trusts those two from forwarded-allow-ips by default; docs/http.md).
+            "--forwarder-headers",
+            "",
+            # Request lines up to nginx's default 8k buffer reach the app (a 404, not a bare 400).
+            "--limit-request-line",
+            "8190",
         ]
         self.stdout.write(f"Serving on http://{options['host']}:{options['port']}/")
         sys.stdout.flush()
