@@ -1,11 +1,11 @@
 from django.apps import AppConfig
-from django.utils.translation import gettext_lazy as _
 
 
 class CachingConfig(AppConfig):
+    """Content versions behind the ETag and Last-Modified of public URLs (docs/http.md)."""
+
     name = "samizdat.caching"
     label = "caching"
-    verbose_name = _("HTTP caching")
 
     def ready(self) -> None:
         from . import signals
