@@ -88,7 +88,19 @@ class State:
         return self.site.token() + (f"/{self.comments.token()}" if self.comments else "")
 
 
+_checked_schedule = False
+
+
+def _refresh_schedule() -> None:
+    """Once per process: the settings that decide when comments close may have changed."""
+    global _checked_schedule
+    if not _checked_schedule:
+        _checked_schedule = True
+        ContentVersion.objects.filter(scope=SITE).update(next_change=next_time_change(now()))
+
+
 def read(statement_id: int | None = None) -> State:
+    _refresh_schedule()
     scopes = [SITE] + ([comments_scope(statement_id)] if statement_id is not None else [])
     for _attempt in range(2):
         rows = {

@@ -147,3 +147,15 @@ def test_comment_approved_elsewhere_keeps_this_statement_valid(client, site):
         statement=site["first"], language="ru", name="Айгерим", text="Да.", status="approved"
     )
     assert client.get(url, HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 304
+
+
+@pytest.mark.parametrize("url", ["/ru/", "/ru/analysis/", "/ru/feeds/atom.xml", "/sitemap.xml"])
+def test_cookies_change_nothing_on_public_pages(client, site, admin_user, url):
+    """A logged-in editor or a returning commenter gets the very page everybody gets."""
+    anonymous = client.get(url)
+    client.force_login(admin_user)
+    client.cookies["samizdat_commenter"] = "signed-value"
+    with_cookies = client.get(url)
+    assert_shareable(with_cookies)
+    assert with_cookies["ETag"] == anonymous["ETag"]
+    assert with_cookies.content == anonymous.content

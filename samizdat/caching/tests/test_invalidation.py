@@ -203,3 +203,25 @@ def test_bumps_are_counted_and_dates_strictly_grow(db):
     after = versions.read()
     assert after.site.version == state.site.version + 2
     assert after.site.changed >= state.site.changed + 2
+
+
+def test_comment_closing_set_after_a_restart_still_closes(client, site, settings, monkeypatch):
+    """The closing time is scheduled from the settings of the running process, not only at
+    the last save (an operator may turn on closing by age and restart)."""
+    from samizdat.caching import validators
+
+    statement = make_statement(
+        slug="fresh", section=site["section"], published_at=timezone.now() - dt.timedelta(hours=1)
+    )
+    settings.COMMENTS_CLOSE_AFTER_DAYS = 3
+    monkeypatch.setattr(versions, "_checked_schedule", False)  # a restarted process
+    validators.build.cache_clear()
+    before = _open(client, statement)
+    assert before.context["show_form"]
+    closing = statement.published_at + dt.timedelta(days=3, seconds=5)
+    monkeypatch.setattr(timezone, "now", lambda: closing)
+    monkeypatch.setattr(versions, "now", lambda: int(closing.timestamp()))
+    after = client.get(statement.get_absolute_url(), HTTP_IF_NONE_MATCH=before["ETag"])
+    validators.build.cache_clear()
+    assert after.status_code == 200
+    assert not after.context["show_form"]
