@@ -8,7 +8,7 @@ Bulk ``QuerySet.update()`` sends no signal: code that changes public content tha
 
 from __future__ import annotations
 
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_init, post_save
 
 from .models import SITE, comments_scope
 from .versions import bump
@@ -21,6 +21,27 @@ def site_changed(sender, action: str = "post_", **kwargs) -> None:
 
 def discussion_changed(sender, instance, **kwargs) -> None:
     bump(comments_scope(instance.statement_id))
+
+
+def _shown(comment) -> bool | None:
+    """Is this comment on the public page? None when its status was not loaded."""
+    from samizdat.discussion.models import Comment
+
+    status = comment.__dict__.get("status")  # never load a deferred field here
+    return None if status is None else status == Comment.Status.APPROVED
+
+
+def remember_comment(sender, instance, **kwargs) -> None:
+    instance._caching_was_shown = _shown(instance) if instance.pk else False
+
+
+def comment_changed(sender, instance, **kwargs) -> None:
+    """Only a comment that is or was on the page changes it: held and spam comments, however
+    many a flood brings, leave every cached copy valid."""
+    was = getattr(instance, "_caching_was_shown", None)
+    if _shown(instance) is not False or was is not False:
+        bump(comments_scope(instance.statement_id))
+    instance._caching_was_shown = _shown(instance)
 
 
 def connect() -> None:
@@ -42,7 +63,8 @@ def connect() -> None:
         post_delete.connect(site_changed, sender=model, dispatch_uid=f"{uid}-delete")
     m2m_changed.connect(site_changed, sender=Statement.tags.through, dispatch_uid="caching-tags")
     translation_linked.connect(site_changed, dispatch_uid="caching-translation-linked")
-    for model in (Comment, CommentPolicy):
-        uid = f"caching-{model.__name__}"
-        post_save.connect(discussion_changed, sender=model, dispatch_uid=f"{uid}-save")
-        post_delete.connect(discussion_changed, sender=model, dispatch_uid=f"{uid}-delete")
+    post_save.connect(discussion_changed, sender=CommentPolicy, dispatch_uid="caching-cp-save")
+    post_delete.connect(discussion_changed, sender=CommentPolicy, dispatch_uid="caching-cp-del")
+    post_init.connect(remember_comment, sender=Comment, dispatch_uid="caching-comment-init")
+    post_save.connect(comment_changed, sender=Comment, dispatch_uid="caching-comment-save")
+    post_delete.connect(comment_changed, sender=Comment, dispatch_uid="caching-comment-delete")

@@ -225,3 +225,18 @@ def test_comment_closing_set_after_a_restart_still_closes(client, site, settings
     validators.build.cache_clear()
     assert after.status_code == 200
     assert not after.context["show_form"]
+
+
+def test_held_and_spam_comments_leave_the_page_valid(client, site):
+    url = site["first"].get_absolute_url()
+    before = _open(client, site["first"])
+    held = _comment(site["first"], "pending")
+    _comment(site["first"], "spam")
+    services.moderate([held], Comment.Status.SPAM)
+    assert client.get(url, HTTP_IF_NONE_MATCH=before["ETag"]).status_code == 304
+    services.moderate([held], Comment.Status.APPROVED)
+    after = client.get(url, HTTP_IF_NONE_MATCH=before["ETag"])
+    assert after.status_code == 200 and "Согласен." in after.content.decode()
+    shown = client.get(url)
+    Comment.objects.filter(pk=held.pk).first().delete()
+    assert client.get(url, HTTP_IF_NONE_MATCH=shown["ETag"]).status_code == 200
