@@ -181,3 +181,28 @@ def test_restart_keeps_validators(data_dir, server):
     finally:
         other.stop()
     assert first["etag"] == second["etag"]
+
+
+def test_content_version_bumps_are_exact_across_processes(data_dir):
+    """4 processes × 25 bumps at once on the served SQLite database: exactly 100 counted."""
+    import subprocess
+    import sys
+
+    from .server import cli_env
+
+    read = "from samizdat.caching.versions import read; print(read().site.version)"
+    before = int(cli(data_dir, "shell", "-c", read).stdout.split()[-1])
+    script = "from samizdat.caching.versions import bump\nfor _ in range(25): bump('site')"
+    runs = [
+        subprocess.Popen(
+            [sys.executable, "-m", "samizdat.cli", "shell", "-c", script],
+            env=cli_env(data_dir),
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+        )
+        for _ in range(4)
+    ]
+    errors = [run.communicate(timeout=120)[1] for run in runs]
+    assert all(run.returncode == 0 for run in runs), errors
+    after = int(cli(data_dir, "shell", "-c", read).stdout.split()[-1])
+    assert after - before == 100
