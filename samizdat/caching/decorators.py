@@ -135,7 +135,7 @@ def statement_page(view):
         statement_id = _statement_id(section, slug) if request.method in SAFE else None
         if statement_id is None:
             return view(request, section=section, slug=slug)
-        state = versions.read(statement_id)
+        state = request._content_state = versions.read(statement_id)
         tag = validators.content_tag(request, state)
         cached = still_fresh(request, tag)
         if cached is not None:

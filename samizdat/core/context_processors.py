@@ -6,7 +6,9 @@ from django.utils.translation import get_language
 def site(request: HttpRequest) -> dict:
     from samizdat.core.site import site_context
 
-    context = site_context(get_language() or settings.LANGUAGE_CODE)
+    state = getattr(request, "_content_state", None)  # set by samizdat.caching's decorators
+    version = f"v{state.site.token()}" if state is not None else None
+    context = site_context(get_language() or settings.LANGUAGE_CODE, version)
     # The static mirror renders pages through the test client with this environ key set;
     # templates use it to drop live-only parts (comment form) and link to the live site.
     context["static_export"] = bool(request.META.get("samizdat.export"))

@@ -240,3 +240,20 @@ def test_held_and_spam_comments_leave_the_page_valid(client, site):
     shown = client.get(url)
     Comment.objects.filter(pk=held.pk).first().delete()
     assert client.get(url, HTTP_IF_NONE_MATCH=shown["ETag"]).status_code == 200
+
+
+def test_navigation_is_never_older_than_the_etag(client, site):
+    """Another process's cache may not have seen the navigation bump (a per-process cache, an
+    evicted key): the page under a new ETag must still show the new navigation."""
+    from django.core.cache import cache
+
+    from samizdat.core.site import NAV_CACHE_VERSION_KEY
+
+    before = client.get("/ru/")
+    old_nav_version = cache.get(NAV_CACHE_VERSION_KEY)
+    _rename_section(site)
+    cache.set(NAV_CACHE_VERSION_KEY, old_nav_version, None)  # as if this cache missed the bump
+    after = client.get("/ru/", HTTP_IF_NONE_MATCH=before["ETag"])
+    assert after.status_code == 200
+    nav = after.content.decode().split('<nav class="sections', 1)[1].split("</nav>", 1)[0]
+    assert "Разбор" in nav and "Анализ" not in nav
