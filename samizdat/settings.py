@@ -248,3 +248,53 @@ COMMENT_MODERATE_FIRST = env_bool("SAMIZDAT_COMMENT_MODERATE_FIRST", True)
 COMMENT_MODERATE_ALL = env_bool("SAMIZDAT_COMMENT_MODERATE_ALL", False)
 # Behind a reverse proxy: the request header with the client address, e.g. HTTP_X_REAL_IP.
 COMMENT_CLIENT_IP_HEADER = env("SAMIZDAT_CLIENT_IP_HEADER", "")
+
+# --- Mail and background tasks (samizdat.core.mail, `samizdat worker`; docs/configuration.md) ---
+# Mail is never sent inside a request: it is queued as a task (Django's tasks API, the
+# django-tasks backport) and sent by `samizdat worker`, which `samizdat serve` starts too.
+
+
+def _env_number(name: str, default: float, *, minimum: float, integer: bool = False) -> float:
+    from django.core.exceptions import ImproperlyConfigured
+
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        value = int(raw) if integer else float(raw)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name}={raw!r} is not a number.") from None
+    if not value >= minimum:  # also refuses nan
+        raise ImproperlyConfigured(f"{name}={raw!r} must be at least {minimum}.")
+    return value
+
+
+# "database" (default: the site's own database, one machine or several sharing it) or
+# "rq" (Redis Queue: SAMIZDAT_TASKS_REDIS_URL, default SAMIZDAT_CACHE_URL).
+TASKS_BACKEND = env("SAMIZDAT_TASKS_BACKEND", "database").strip().lower()
+INSTALLED_APPS += ["django_tasks", "django_tasks_db"]
+if TASKS_BACKEND == "database":
+    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+elif TASKS_BACKEND == "rq":
+    from django.core.exceptions import ImproperlyConfigured
+
+    TASKS_REDIS_URL = env("SAMIZDAT_TASKS_REDIS_URL", CACHE_URL)
+    if not TASKS_REDIS_URL.startswith(("redis://", "rediss://", "unix://")):
+        raise ImproperlyConfigured(
+            "SAMIZDAT_TASKS_BACKEND=rq needs SAMIZDAT_TASKS_REDIS_URL (or SAMIZDAT_CACHE_URL) "
+            "set to a redis:// URL."
+        )
+    INSTALLED_APPS += ["django_rq"]
+    RQ_QUEUES = {"default": {"URL": TASKS_REDIS_URL}}
+    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
+else:
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured(f"SAMIZDAT_TASKS_BACKEND={TASKS_BACKEND!r}: use 'database' or 'rq'.")
+# Seconds an SMTP connection may wait for the server (Django's default is to wait forever).
+EMAIL_TIMEOUT = _env_number("SAMIZDAT_EMAIL_TIMEOUT", 10, minimum=0.1)
+# A temporary mail failure is retried this many times in all, after 1, 4, 16 … × the base delay.
+MAIL_MAX_ATTEMPTS = int(_env_number("SAMIZDAT_MAIL_MAX_ATTEMPTS", 6, minimum=1, integer=True))
+MAIL_RETRY_SECONDS = _env_number("SAMIZDAT_MAIL_RETRY_SECONDS", 60, minimum=0)
+# Days a reply-notification request waits for its confirmation link before it is forgotten.
+COMMENT_CONFIRM_DAYS = int(_env_number("SAMIZDAT_COMMENT_CONFIRM_DAYS", 7, minimum=1, integer=True))

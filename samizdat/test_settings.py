@@ -14,3 +14,6 @@ STATIC_ROOT = Path(tempfile.mkdtemp(prefix="samizdat-test-static-"))
 # No signing key unless a test makes one (a developer's ./data/keys must not sign test data).
 SIGNING_KEY_DIR = Path(tempfile.mkdtemp(prefix="samizdat-test-keys-"))
 SIGNING_KEY_PASSPHRASE = ""
+# Tasks run at once in the general suite (mail lands in mail.outbox); the queue's own tests
+# switch to the database backend and run `samizdat worker`.
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}

@@ -10,6 +10,9 @@ class CoreConfig(AppConfig):
         from .translations import compile_translations
 
         connect_signals()
+        from . import mail, periodic
+
+        periodic.register("core.prune-mail-tasks", every=6 * 3600)(mail.prune_finished)
         try:  # keep .mo files in step with .po files; a read-only install keeps its own
             compiled = compile_translations()
         except OSError:

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from . import services
-from .models import BlockedTerm, Comment, CommentPolicy, Reason
+from .models import BlockedTerm, Comment, CommentPolicy, ModeratorMailOptOut, Reason
 
 
 class ReasonFilter(admin.SimpleListFilter):
@@ -76,19 +76,18 @@ class CommentAdmin(admin.ModelAdmin):
         "text",
         "status",
         "held_because",
-        "email",
-        "notify_replies",
+        "reply_notifications",
         "created_at",
         "moderated_at",
         "moderated_by",
         "ip_hash",
     ]
+    # The subscriber's address is never shown: moderation does not need it (issue 11).
     readonly_fields = [
         "statement",
         "parent",
         "held_because",
-        "email",
-        "notify_replies",
+        "reply_notifications",
         "created_at",
         "moderated_at",
         "moderated_by",
@@ -106,6 +105,14 @@ class CommentAdmin(admin.ModelAdmin):
     def held_because(self, obj: Comment) -> str:
         return "; ".join(obj.reason_labels()) or "—"
 
+    @admin.display(description=_("reply notifications"))
+    def reply_notifications(self, obj: Comment) -> str:
+        if not obj.notify_replies:
+            return str(_("off"))
+        if obj.email_confirmed:
+            return str(_("on (address confirmed)"))
+        return str(_("awaiting the address owner's confirmation"))
+
     def save_model(self, request, obj, form, change) -> None:
         if change and "status" in form.changed_data:
             new_status = obj.status
@@ -114,6 +121,14 @@ class CommentAdmin(admin.ModelAdmin):
             services.moderate([obj], new_status, request.user)
         else:
             super().save_model(request, obj, form, change)
+
+
+@admin.register(ModeratorMailOptOut)
+class ModeratorMailOptOutAdmin(admin.ModelAdmin):
+    """Moderators who stopped moderation mail by one click; delete a row to resume their mail."""
+
+    list_display = ["user", "created_at"]
+    raw_id_fields = ["user"]
 
 
 @admin.register(BlockedTerm)

@@ -10,6 +10,14 @@ class DiscussionConfig(AppConfig):
     def ready(self) -> None:
         from django.contrib import admin
 
+        from samizdat.core import periodic
+
+        from . import notifications  # registers the mail builders the worker needs
+
+        periodic.register("discussion.forget-unconfirmed", every=3600)(
+            notifications.forget_unconfirmed
+        )
+
         # The admin index shows the moderation queue (unless another app set its own index).
         if admin.site.index_template is None:
             admin.site.index_template = "discussion/admin/index.html"

@@ -59,10 +59,15 @@ class Comment(models.Model):
     language = models.CharField(_("language"), max_length=2, choices=LANGUAGE_CHOICES)
     name = models.CharField(_("name"), max_length=conf.MAX_NAME_LENGTH)
     text = models.TextField(_("text"))
-    # Kept only while the author wants reply notifications; never shown publicly.
+    # The address and its hash exist only while the author wants reply notifications (from the
+    # request until the unsubscribe, or until an unconfirmed request expires); never public.
     email = models.EmailField(_("email (for reply notifications)"), blank=True)
     notify_replies = models.BooleanField(_("notify of replies"), default=False)
+    # Set by the confirmation link (double opt-in): only confirmed addresses get reply mails.
+    email_confirmed = models.BooleanField(_("address confirmed"), default=False, editable=False)
     email_hash = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
+    # The returning-author key's hash sits on one approved comment per browser at most (it moves
+    # to the newest one), so it does not link one person's comments; see privacy.py.
     author_key_hash = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
     ip_hash = models.CharField(_("address hash"), max_length=64, blank=True, db_index=True)
     status = models.CharField(
@@ -110,6 +115,22 @@ class Comment(models.Model):
     def reason_labels(self) -> list[str]:
         labels = dict(Reason.choices)
         return [str(labels.get(r, r)) for r in self.reason_list()]
+
+
+class ModeratorMailOptOut(models.Model):
+    """A moderator who stopped the "comment awaiting moderation" mails (one-click unsubscribe)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("moderator without moderation mail")
+        verbose_name_plural = _("moderators without moderation mail")
+
+    def __str__(self) -> str:
+        return str(self.user)
 
 
 class BlockedTerm(models.Model):

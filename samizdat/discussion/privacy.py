@@ -3,8 +3,13 @@
 * The client address is stored only as an HMAC whose key is derived from SECRET_KEY and the UTC
   date, so the key rotates daily and hashes from different days cannot be linked. IPv6
   addresses are cut to their /64 network first (one subscriber usually owns a whole /64).
-* An author is recognised by a keyed hash of the lower-cased email, or by a random author key
-  kept in a signed cookie (stored here only as a hash).
+* A returning author is recognised only by a random key in a signed cookie that their own
+  browser got with an earlier comment (typing someone's email proves nothing). The key's hash is
+  stored on one approved comment at most: each time the author is recognised and the new comment
+  is approved, the browser gets a fresh key and the old hash is erased, so the database never
+  links one person's comments (see :func:`settle_author_key`).
+* The email hash exists only on comments whose author asked for reply notifications, and is
+  erased with the unsubscribe (see notifications.py).
 """
 
 from __future__ import annotations
@@ -89,3 +94,39 @@ def set_author_cookie(response: HttpResponse, key: str, secure: bool) -> None:
         samesite="Strict",
         secure=secure,
     )
+
+
+def settle_author_key(comment, key: str) -> str:
+    """Store the author key on a new comment and return the key the browser keeps.
+
+    Approved: a fresh key, whose hash replaces every copy of the old one (so the old and the new
+    comment are not linked). Held: the same key, so that approving this comment (or an earlier
+    one) makes the author known. Spam: nothing is kept and no cookie is set ("").
+    """
+    from .models import Comment
+
+    old_hash = author_key_hash(key)
+    if comment.status == Comment.Status.SPAM:
+        comment.author_key_hash = ""
+        return ""
+    if comment.status == Comment.Status.APPROVED:
+        key = new_author_key()
+        if old_hash:
+            Comment.objects.filter(author_key_hash=old_hash).update(author_key_hash="")
+    comment.author_key_hash = author_key_hash(key)
+    return key
+
+
+def keep_one_author_key(comment) -> None:
+    """After moderation: an approved comment keeps its key hash alone, others lose theirs."""
+    from .models import Comment
+
+    if not comment.author_key_hash:
+        return
+    if comment.status == Comment.Status.APPROVED:
+        Comment.objects.approved().filter(author_key_hash=comment.author_key_hash).exclude(
+            pk=comment.pk
+        ).update(author_key_hash="")
+    elif comment.status != Comment.Status.PENDING:
+        Comment.objects.filter(pk=comment.pk).update(author_key_hash="")
+        comment.author_key_hash = ""

@@ -32,16 +32,18 @@ def save_comment(
     if spam.over_rate("statement", str(statement.pk), conf.statement_rate()):
         return RATE_STATEMENT_ERROR
     data = form.cleaned_data
+    # The address (and its hash) is kept only when the author asks for reply notifications.
+    wants_replies = bool(data["notify"] and data["email"])
     email_hash = privacy.email_hash(data["email"])
-    key_hash = privacy.author_key_hash(author_key)
     decision = spam.verdict(
         honeypot=data.get("website", ""),
         name=data["name"],
         text=data["text"],
         email=data["email"],
-        known_author=spam.is_known_author(email_hash, key_hash),
+        known_author=spam.is_known_author(privacy.author_key_hash(author_key)),
         terms=BlockedTerm.objects.all(),
     )
+    subscribe = wants_replies and decision.status != Comment.Status.SPAM
     parent = form.parent_comment
     comment = Comment(
         statement=statement,
@@ -50,20 +52,23 @@ def save_comment(
         language=language,
         name=data["name"],
         text=data["text"],
-        # The address is kept only for reply notifications the author asked for.
-        email=data["email"] if data["notify"] else "",
-        notify_replies=bool(data["notify"] and data["email"]),
-        email_hash=email_hash,
-        author_key_hash=key_hash,
+        email=data["email"] if subscribe else "",
+        notify_replies=subscribe,
+        email_hash=email_hash if subscribe else "",
         ip_hash=client_hash,
         status=decision.status,
+        # Nobody is told about their own reply (compared now; the address is not kept).
+        reply_notified=bool(parent and email_hash and email_hash == parent.email_hash),
     )
     comment.set_reasons(decision.reasons)
-    comment.save()
-    if comment.status == Comment.Status.PENDING:
-        transaction.on_commit(lambda: notifications.notify_moderators(comment))
-    elif comment.status == Comment.Status.APPROVED:
-        transaction.on_commit(lambda: notifications.notify_reply(comment))
+    with transaction.atomic():
+        comment.author_key = privacy.settle_author_key(comment, author_key)
+        comment.save()
+        notifications.request_confirmation(comment)
+        if comment.status == Comment.Status.PENDING:
+            notifications.notify_moderators(comment)
+        elif comment.status == Comment.Status.APPROVED:
+            notifications.notify_reply(comment)
     return comment
 
 
@@ -77,6 +82,7 @@ def moderate(comments: Iterable[Comment], status: str, user=None) -> int:
         comment.moderated_at = timezone.now()
         comment.moderated_by = user if getattr(user, "pk", None) else None
         comment.save(update_fields=["status", "moderated_at", "moderated_by"])
+        privacy.keep_one_author_key(comment)
         changed += 1
         if status == Comment.Status.APPROVED:
             notifications.notify_reply(comment)

@@ -13,8 +13,6 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.db.models import Q
-
 from samizdat.core.ratelimit import hit_rate, over_rate  # noqa: F401 (re-exported)
 
 from . import captcha, conf
@@ -63,14 +61,12 @@ def blocklist_matches(
     return matched
 
 
-def is_known_author(email_hash: str, author_key_hash: str) -> bool:
-    """Has this author (same email hash or same cookie key) had a comment approved before?"""
-    q = Q()
-    if email_hash:
-        q |= Q(email_hash=email_hash)
-    if author_key_hash:
-        q |= Q(author_key_hash=author_key_hash)
-    return bool(q) and Comment.objects.approved().filter(q).exists()
+def is_known_author(author_key_hash: str) -> bool:
+    """Has this browser's author key (from the signed cookie set with the author's own earlier
+    comment) an approved comment? An email address alone never counts: anyone can type one."""
+    return bool(author_key_hash) and (
+        Comment.objects.approved().filter(author_key_hash=author_key_hash).exists()
+    )
 
 
 @dataclass

@@ -106,8 +106,8 @@ def post_comment(request: HttpRequest, statement_id: int) -> HttpResponse:
         response = HttpResponseRedirect(f"{url}?comment=posted#{result.anchor}")
     else:
         response = HttpResponseRedirect(f"{url}?comment=pending#comments")
-    if result.status != Comment.Status.SPAM:
-        privacy.set_author_cookie(response, author_key, secure=request.is_secure())
+    if result.author_key:
+        privacy.set_author_cookie(response, result.author_key, secure=request.is_secure())
     return response
 
 
@@ -130,14 +130,40 @@ def reply(request: HttpRequest, comment_id: int) -> HttpResponse:
     return render(request, "publishing/statement.html", context)
 
 
+def _token_page(request, token, read, act, template):
+    """GET shows a button and changes nothing (mail scanners follow links); POST acts."""
+    target = read(token) if len(token) < 300 else None
+    done = target is not None and request.method == "POST"
+    if done:
+        act(target)
+    context = {"ok": target is not None, "done": done, "moderator": isinstance(target, int)}
+    return render(request, template, context, status=200 if context["ok"] else 400)
+
+
 @csrf_exempt
 @require_http_methods(["GET", "POST"])
 def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
-    """One click (GET, or the RFC 8058 one-click POST from mail programs) ends reply mails."""
-    email_hash = notifications.read_unsubscribe_token(token) if len(token) < 300 else None
-    if email_hash is not None:
-        notifications.unsubscribe(email_hash)
-    context = {"ok": email_hash is not None}
-    return render(
-        request, "discussion/unsubscribed.html", context, status=200 if context["ok"] else 400
+    """Stop mails: the button's POST or the RFC 8058 one-click POST from mail programs.
+
+    CSRF-exempt because mail programs post without a cookie; the signed token is the proof.
+    """
+    return _token_page(
+        request,
+        token,
+        notifications.read_unsubscribe_token,
+        notifications.unsubscribe,
+        "discussion/unsubscribed.html",
+    )
+
+
+@csrf_exempt
+@require_http_methods(["GET", "POST"])
+def confirm(request: HttpRequest, token: str) -> HttpResponse:
+    """Double opt-in: the address owner confirms that they want reply notifications."""
+    return _token_page(
+        request,
+        token,
+        notifications.read_confirm_token,
+        notifications.confirm,
+        "discussion/confirm.html",
     )

@@ -1,6 +1,13 @@
 """Crawl an exported mirror: every link must resolve to a file in the tree, and nothing may
-point to a third-party host (links to the site's own URL — canonical, feeds, "comment on the
-live site" — and to its onion address are allowed and counted)."""
+*load* from a third-party host.
+
+A resource (``src``/``srcset``/``poster`` of img, script, iframe, video, audio, source …,
+``<link href>`` for stylesheets, icons and preloads, CSS ``url()`` such as fonts, ``<object
+data>``, a meta refresh) on another host fails the check: opening the page would tell that host
+who reads it. An ordinary hyperlink (``<a href>``, a readers' comment pointing to a news site,
+``<link rel=alternate>``) loads nothing until the reader follows it: it is content, counted,
+and fails only with ``strict_links``. Links to the site's own URL — canonical, feeds, "comment
+on the live site" — and to its onion address are allowed and counted."""
 
 from __future__ import annotations
 
@@ -16,6 +23,34 @@ from .rewrite import iter_css_references, iter_references
 from .tree import MANIFEST, MirrorError, read_manifest
 
 HARMLESS_SCHEMES = {"mailto", "tel", "data", "sms", "xmpp", "geo"}
+# <link rel=…> values whose href the browser fetches by itself.
+LOADED_LINK_RELS = {
+    "stylesheet",
+    "icon",
+    "shortcut",
+    "apple-touch-icon",
+    "apple-touch-icon-precomposed",
+    "mask-icon",
+    "preload",
+    "modulepreload",
+    "prefetch",
+    "prerender",
+    "manifest",
+    "dns-prefetch",
+    "preconnect",
+}
+# Attributes that only name a place to go (or to send a form), on any element.
+NAVIGATION_ATTRS = {"href", "action", "formaction", "cite"}
+
+
+def is_hyperlink(tag, attr: str) -> bool:
+    """True for a reference the browser follows only when the reader does (content)."""
+    if attr not in NAVIGATION_ATTRS:
+        return False  # src, srcset, poster, data, xlink:href, meta refresh: loaded at once
+    if tag.name == "link" and attr == "href":
+        rels = set((tag.get("rel") or "").lower().split())
+        return not rels & LOADED_LINK_RELS
+    return True
 
 
 @dataclass
@@ -34,7 +69,7 @@ class CheckReport:
     pages: int = 0
     links: int = 0
     site_links: int = 0
-    external_links: int = 0
+    external_links: int = 0  # hyperlinks to other sites (content, e.g. in readers' comments)
     problems: list[Problem] = field(default_factory=list)
 
     @property
@@ -52,10 +87,10 @@ def site_hosts(root: Path) -> set[str]:
 
 
 class Checker:
-    def __init__(self, root: Path, hosts: set[str], allow_external_links: bool):
+    def __init__(self, root: Path, hosts: set[str], strict_links: bool):
         self.root = root
         self.hosts = {h.lower() for h in hosts}
-        self.allow_external_links = allow_external_links
+        self.strict_links = strict_links
         self.files: set[str] = set()
         self.dirs: set[str] = set()
         for dirpath, dirnames, filenames in os.walk(root):
@@ -81,7 +116,7 @@ class Checker:
             host = (parts.hostname or "").lower()
             if host in self.hosts:
                 self.report.site_links += 1
-            elif hyperlink and self.allow_external_links:
+            elif hyperlink and not self.strict_links:
                 self.report.external_links += 1
             else:
                 kind = "link" if hyperlink else "resource"
@@ -112,7 +147,7 @@ class Checker:
             text = (self.root / file).read_text(encoding="utf-8", errors="replace")
             self.report.pages += 1
             for tag, attr, url in iter_references(text):
-                self.reference(file, url, hyperlink=tag.name == "a" and attr == "href")
+                self.reference(file, url, hyperlink=is_hyperlink(tag, attr))
         for file in sorted(f for f in self.files if f.endswith(".css")):
             text = (self.root / file).read_text(encoding="utf-8", errors="replace")
             for url in iter_css_references(text):
@@ -121,10 +156,11 @@ class Checker:
 
 
 def check_mirror(
-    root: Path | str, *, allow_external_links: bool = False, progress: bool = False
+    root: Path | str, *, strict_links: bool = False, progress: bool = False
 ) -> CheckReport:
-    """Report broken internal links and references to third-party hosts in a mirror."""
+    """Report broken internal links and resources on third-party hosts in a mirror
+    (``strict_links``: hyperlinks to other sites too)."""
     root = Path(root)
     if not (root / MANIFEST).is_file():
         raise MirrorError(f"{root} is not a samizdat mirror (no {MANIFEST}).")
-    return Checker(root, site_hosts(root), allow_external_links).run(progress)
+    return Checker(root, site_hosts(root), strict_links).run(progress)

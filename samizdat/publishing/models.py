@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -18,13 +20,50 @@ from .markup import render_markdown
 translation_linked = Signal()
 
 LANGUAGE_CHOICES = [(code, name) for code, name in settings.LANGUAGES]
-# Slugs that would shadow fixed URLs under a language prefix.
-RESERVED_SLUGS = {"tags", "pages", "search", "feeds", "page", "static", "media", "admin"}
+# Reserved besides what the URLconf says (see reserved_slugs): listing pages and file prefixes.
+RESERVED_SLUGS = {"page", "static", "media", "admin"}
+
+
+def _first_segment(pattern) -> str:
+    """ "comments" for the route "comments/"; "" for "<slug:section>/" or an empty prefix."""
+    first = str(pattern).lstrip("^").split("/")[0]
+    return "" if re.search(r"[<>()\[\]?*+$\\]", first) else first
+
+
+def reserved_slugs() -> set[str]:
+    """Every fixed first path segment of the URLconf, under the language prefix and at the root.
+
+    Derived from the URLconf (so a new app's prefix is refused without touching this list): a
+    section slug equal to one of them would shadow that route or be shadowed by it (a section
+    called "comments" made its statements' URLs resolve to the comment views).
+    """
+    from django.urls import URLResolver, get_resolver
+    from django.urls.resolvers import LocalePrefixPattern
+
+    segments = set(RESERVED_SLUGS)
+    for url in (settings.STATIC_URL, settings.MEDIA_URL):
+        segments.add(str(url).strip("/").split("/")[0])
+
+    def walk(patterns) -> None:
+        for entry in patterns:
+            if isinstance(entry.pattern, LocalePrefixPattern):
+                walk(entry.url_patterns)
+                continue
+            first = _first_segment(entry.pattern)
+            if first:
+                segments.add(first)
+            elif isinstance(entry, URLResolver):
+                walk(entry.url_patterns)  # include("…") under an empty prefix
+
+    walk(get_resolver().url_patterns)
+    return {s.casefold() for s in segments if s}
 
 
 def validate_section_slug(value: str) -> None:
-    if value in RESERVED_SLUGS:
-        raise ValidationError(_("“%(slug)s” is reserved for site URLs."), params={"slug": value})
+    if value.casefold() in reserved_slugs():
+        raise ValidationError(
+            _("“%(slug)s” is reserved for site URLs."), code="reserved", params={"slug": value}
+        )
 
 
 class Section(models.Model):

@@ -97,19 +97,26 @@ def test_bulk_actions(client, moderator, comments, action, status):
     assert first.moderated_by == moderator and first.moderated_at is not None
 
 
-def test_approving_a_reply_notifies_the_parent_author(client, moderator, comments):
+@pytest.mark.parametrize("confirmed", [True, False])
+def test_approving_a_reply_notifies_the_parent_author(
+    client, moderator, comments, confirmed, django_capture_on_commit_callbacks
+):
     parent = comments[3]
     parent.email, parent.notify_replies, parent.email_hash = "p@example.org", True, "h" * 64
+    parent.email_confirmed = confirmed
     parent.save()
     reply = Comment.objects.create(
         statement=parent.statement, parent=parent, depth=1, language="ru", name="r", text="ответ"
     )
     client.force_login(moderator)
-    client.post(CHANGELIST, {"action": "mark_approved", "_selected_action": [reply.pk]})
-    assert [m.to for m in mail.outbox] == [["p@example.org"]]
-    client.post(CHANGELIST, {"action": "mark_spam", "_selected_action": [reply.pk]})
-    client.post(CHANGELIST, {"action": "mark_approved", "_selected_action": [reply.pk]})
-    assert len(mail.outbox) == 1  # only once
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(CHANGELIST, {"action": "mark_approved", "_selected_action": [reply.pk]})
+    expected = [["p@example.org"]] if confirmed else []  # double opt-in: confirmed only
+    assert [m.to for m in mail.outbox] == expected
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(CHANGELIST, {"action": "mark_spam", "_selected_action": [reply.pk]})
+        client.post(CHANGELIST, {"action": "mark_approved", "_selected_action": [reply.pk]})
+    assert len(mail.outbox) == len(expected)  # only once
 
 
 def test_changing_status_in_the_form_records_the_moderator(client, moderator, comments):
@@ -159,3 +166,14 @@ def test_blocklist_applies_to_new_posts(bot, statement):
     comment = Comment.objects.get()
     assert comment.status == Comment.Status.SPAM
     assert Reason.BLOCKLIST_SPAM in comment.reason_list()
+
+
+def test_change_page_never_shows_the_subscriber_address(client, moderator, comments):
+    comment = comments[3]
+    comment.email, comment.notify_replies, comment.email_hash = "sub@example.org", True, "h" * 64
+    comment.email_confirmed = True
+    comment.save()
+    client.force_login(moderator)
+    html = client.get(f"{CHANGELIST}{comment.pk}/change/").content.decode()
+    assert "sub@example.org" not in html and "h" * 64 not in html
+    assert "адрес подтверждён" in html

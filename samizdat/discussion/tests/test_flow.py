@@ -74,20 +74,43 @@ def test_known_author_is_published_at_the_anchor(bot, statement):
     assert "2 комментария" in page
 
 
-def test_known_author_by_email_without_cookie(bot, statement):
-    bot.comment(statement.get_absolute_url(), email="a@example.org", text="1")
+def test_email_alone_never_makes_a_known_author(bot, statement):
+    bot.comment(statement.get_absolute_url(), email="a@example.org", notify="1", text="1")
     approve_all()
     other_browser = type(bot)(Client(), bot.clock)
     other_browser.comment(statement.get_absolute_url(), email="A@example.org", text="2")
-    assert Comment.objects.latest("pk").status == Comment.Status.APPROVED
+    second = Comment.objects.latest("pk")
+    assert second.status == Comment.Status.PENDING and second.reason_list() == [Reason.FIRST]
+
+
+def test_author_key_moves_to_the_newest_approved_comment(bot, statement):
+    url = statement.get_absolute_url()
+    bot.comment(url, text="1")
+    first_key = bot.client.cookies[privacy.AUTHOR_COOKIE].value
+    approve_all()
+    keyed = Comment.objects.exclude(author_key_hash="")
+    for n in (2, 3):
+        bot.comment(url, text=str(n))
+        newest = Comment.objects.latest("pk")
+        assert newest.status == Comment.Status.APPROVED
+        # One comment carries the key's hash: the database does not link the author's comments.
+        assert list(keyed.values_list("pk", flat=True)) == [newest.pk]
+    assert bot.client.cookies[privacy.AUTHOR_COOKIE].value != first_key
+    # The first cookie no longer recognises anyone (a copied old cookie is worth nothing).
+    stale = type(bot)(Client(), bot.clock)
+    stale.client.cookies[privacy.AUTHOR_COOKIE] = first_key
+    stale.comment(url, text="4")
+    assert Comment.objects.latest("pk").status == Comment.Status.PENDING
 
 
 def test_email_is_stored_only_for_notifications(bot, statement):
     bot.comment(statement.get_absolute_url(), email="a@example.org", text="1")
     bot.comment(statement.get_absolute_url(), email="b@example.org", text="2", notify="1")
     first, second = Comment.objects.order_by("pk")
-    assert first.email == "" and first.email_hash == privacy.email_hash("a@example.org")
+    assert first.email == "" and first.email_hash == "" and not first.notify_replies
     assert second.email == "b@example.org" and second.notify_replies
+    assert second.email_hash == privacy.email_hash("b@example.org")
+    assert not second.email_confirmed
 
 
 def test_wrong_answer_keeps_text_and_gives_a_fresh_challenge(bot, statement):
@@ -379,20 +402,82 @@ def test_reply_notification_and_one_click_unsubscribe(
 ):
     settings.COMMENT_MODERATE_FIRST = False
     url = statement.get_absolute_url()
-    bot.comment(url, name="A", email="a@example.org", notify="1", text="вопрос")
+    with django_capture_on_commit_callbacks(execute=True):
+        bot.comment(url, name="A", email="a@example.org", notify="1", text="вопрос")
     parent = Comment.objects.get()
+    [confirmation] = mail.outbox
+    confirm_url = confirmation.body.split("кнопку: ")[1].split()[0]
+    parent.refresh_from_db()
+    assert not parent.email_confirmed
+    with django_capture_on_commit_callbacks(execute=True):
+        bot.client.post(confirm_url.replace("http://testserver", ""))
+    parent.refresh_from_db()
+    assert parent.email_confirmed
+    mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         bot.comment(url, name="B", text="ответ", parent=str(parent.pk))
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
     assert message.to == ["a@example.org"] and "ответ" in message.body
     unsubscribe_url = message.extra_headers["List-Unsubscribe"].strip("<>")
+    assert message.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     assert unsubscribe_url in message.body
-    r = bot.client.get(unsubscribe_url.replace("http://testserver", ""))
+    path = unsubscribe_url.replace("http://testserver", "")
+    r = bot.client.get(path)  # a GET (a link scanner, a preview) changes nothing
+    assert r.status_code == 200 and '<form method="post"' in r.content.decode()
+    parent.refresh_from_db()
+    assert parent.notify_replies and parent.email == "a@example.org"
+    # RFC 8058: the mail program posts "List-Unsubscribe=One-Click", without any cookie.
+    r = Client().post(path, "List-Unsubscribe=One-Click", "application/x-www-form-urlencoded")
     assert r.status_code == 200 and "больше не будете получать" in r.content.decode()
     parent.refresh_from_db()
-    assert parent.email == "" and not parent.notify_replies
+    assert parent.email == "" and parent.email_hash == "" and not parent.notify_replies
     assert bot.client.get("/ru/comments/unsubscribe/forged/").status_code == 400
+    assert bot.client.post("/ru/comments/unsubscribe/forged/").status_code == 400
+
+
+def test_no_reply_mail_before_the_address_is_confirmed(
+    bot, statement, settings, django_capture_on_commit_callbacks
+):
+    settings.COMMENT_MODERATE_FIRST = False
+    url = statement.get_absolute_url()
+    with django_capture_on_commit_callbacks(execute=True):
+        bot.comment(url, name="A", email="victim@example.org", notify="1", text="вопрос")
+    [confirmation] = mail.outbox
+    assert confirmation.to == ["victim@example.org"]
+    confirm_path = confirmation.body.split("кнопку: ")[1].split()[0][len("http://testserver") :]
+    r = bot.client.get(confirm_path)  # GET shows the button only
+    assert r.status_code == 200 and '<form method="post"' in r.content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        bot.comment(url, name="B", text="ответ", parent=str(Comment.objects.get().pk))
+    assert len(mail.outbox) == 1  # still only the confirmation
+    assert not Comment.objects.get(name="A").email_confirmed
+    assert bot.client.post("/ru/comments/confirm/forged/").status_code == 400
+
+
+def test_one_confirmation_mail_a_day_per_address(
+    bot, statement, settings, django_capture_on_commit_callbacks
+):
+    settings.COMMENT_MODERATE_FIRST = False
+    url = statement.get_absolute_url()
+    for n in range(3):
+        with django_capture_on_commit_callbacks(execute=True):
+            bot.comment(url, email="victim@example.org", notify="1", text=f"спам {n}")
+    assert len(mail.outbox) == 1, [m.subject for m in mail.outbox]
+    confirm_path = mail.outbox[0].body.split("кнопку: ")[1].split()[0][len("http://testserver") :]
+    bot.client.post(confirm_path)
+    assert Comment.objects.filter(email_confirmed=True).count() == 3  # one link confirms all
+
+
+def test_unconfirmed_requests_are_forgotten(bot, statement, settings):
+    from samizdat.discussion import notifications
+
+    bot.comment(statement.get_absolute_url(), email="a@example.org", notify="1", text="1")
+    later = timezone.now() + timedelta(days=settings.COMMENT_CONFIRM_DAYS, minutes=1)
+    assert notifications.forget_unconfirmed(now=timezone.now()) == 0
+    assert notifications.forget_unconfirmed(now=later) == 1
+    comment = Comment.objects.get()
+    assert (comment.email, comment.email_hash, comment.notify_replies) == ("", "", False)
 
 
 def test_no_notification_for_replying_to_yourself(

@@ -103,26 +103,23 @@ def test_blank_blocklist_term_matches_nothing():
 
 
 @pytest.mark.django_db
-def test_known_author_by_email_hash_or_cookie(make_statement):
+def test_known_author_only_by_cookie_key(make_statement):
     statement = make_statement()
-    email = privacy.email_hash("Reader@Example.org")
     key = privacy.author_key_hash("k" * 20)
-    assert not spam.is_known_author(email, key)
+    assert not spam.is_known_author(key)
     Comment.objects.create(
         statement=statement,
         language="ru",
         name="a",
         text="t",
-        email_hash=email,
+        email_hash=privacy.email_hash("reader@example.org"),
+        author_key_hash=key,
         status=Comment.Status.PENDING,
     )
-    assert not spam.is_known_author(email, "")  # pending does not count
+    assert not spam.is_known_author(key)  # pending does not count
     Comment.objects.update(status=Comment.Status.APPROVED)
-    assert spam.is_known_author(privacy.email_hash("reader@example.org "), "")
-    assert not spam.is_known_author("", key)
-    Comment.objects.update(author_key_hash=key)
-    assert spam.is_known_author("", key)
-    assert not spam.is_known_author("", "")
+    assert spam.is_known_author(key)
+    assert not spam.is_known_author("")
 
 
 def verdict(**kwargs):

@@ -1,6 +1,15 @@
-"""Run the production app server (gunicorn) on the samizdat WSGI application."""
+"""Run the production app server (gunicorn) on the samizdat WSGI application.
 
+Unless ``--no-worker``, the background worker (``samizdat worker``: queued mail, periodic jobs)
+is started first as a child process that dies with this one: on Linux the kernel sends it
+SIGTERM when its parent (this process, which becomes gunicorn's master) ends, and the worker
+also stops by itself when it finds its parent gone.
+"""
+
+import ctypes
 import os
+import signal
+import subprocess
 import sys
 
 from django.conf import settings
@@ -19,6 +28,11 @@ class Command(BaseCommand):
             "--workers", type=int, default=int(os.environ.get("SAMIZDAT_WORKERS", 2))
         )
         parser.add_argument("--timeout", type=int, default=30)
+        parser.add_argument(
+            "--no-worker",
+            action="store_true",
+            help="do not start the background worker (run `samizdat worker` separately)",
+        )
 
     def handle(self, *args, **options):
         if settings.SECRET_KEY_EPHEMERAL and not settings.SECRET_KEY_FILE.exists():
@@ -51,6 +65,26 @@ class Command(BaseCommand):
             "--limit-request-line",
             "8190",
         ]
+        if not options["no_worker"]:
+            worker = start_worker()
+            self.stdout.write(f"Background worker started (pid {worker.pid}).")
         self.stdout.write(f"Serving on http://{options['host']}:{options['port']}/")
         sys.stdout.flush()
         os.execv(sys.executable, argv)
+
+
+def _die_with_parent() -> None:  # pragma: no cover - runs in the child before exec
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass  # not Linux: the worker notices its parent is gone within a second
+
+
+def start_worker() -> subprocess.Popen:
+    """``samizdat worker`` as a child that ends when this process (gunicorn's master) ends."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "samizdat.cli", "worker"],
+        stdin=subprocess.DEVNULL,
+        preexec_fn=_die_with_parent,
+    )

@@ -42,9 +42,10 @@ class Command(BaseCommand):
         check = sub.add_parser("check", help="report broken links and third-party references")
         check.add_argument("directory")
         check.add_argument(
-            "--allow-external-links",
+            "--strict-links",
             action="store_true",
-            help="do not fail on hyperlinks (<a href>) to other sites; resources still fail",
+            help="also fail on hyperlinks (<a href>) to other sites (by default they are "
+            "content, e.g. links in readers' comments, and only counted)",
         )
         check.add_argument("--no-progress", action="store_true", help="no progress bar")
 
@@ -56,7 +57,7 @@ class Command(BaseCommand):
             else:
                 report = check_mirror(
                     options["directory"],
-                    allow_external_links=options["allow_external_links"],
+                    strict_links=options["strict_links"],
                     progress=progress,
                 )
                 self.report(report)
@@ -93,7 +94,8 @@ class Command(BaseCommand):
             self.stdout.write(f"… and {len(report.problems) - MAX_PROBLEMS_SHOWN} more.")
         summary = (
             f"Checked {report.pages} pages, {report.links} references "
-            f"({report.site_links} to the live site, {report.external_links} external links)"
+            f"({report.site_links} to the live site, "
+            f"{report.external_links} links to other sites, counted as content)"
         )
         if report.ok:
             self.stdout.write(self.style.SUCCESS(summary + ": no problems."))
