@@ -11,6 +11,7 @@ READ = ("GET", "HEAD")
 VIEW_METHODS = {
     "discussion:post": ("POST",),
     "discussion:unsubscribe": (*READ, "POST"),
+    "discussion:confirm": (*READ, "POST"),
 }
 NAMESPACE_METHODS = {"admin": (*READ, "POST")}
 

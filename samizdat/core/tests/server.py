@@ -50,7 +50,7 @@ def make_demo_site(data_dir: Path) -> Path:
 class Server:
     """``samizdat serve`` in its own process group; ``stop()`` ends exactly that group."""
 
-    def __init__(self, data_dir: Path, workers: int = 2, **env: str):
+    def __init__(self, data_dir: Path, workers: int = 2, *, mail_worker: bool = False, **env: str):
         self.host, self.port = "127.0.0.1", free_port()
         self.log = open(data_dir / f"serve-{self.port}.log", "w+")  # noqa: SIM115
         self.process = subprocess.Popen(
@@ -65,7 +65,8 @@ class Server:
                 str(self.port),
                 "--workers",
                 str(workers),
-            ],
+            ]
+            + ([] if mail_worker else ["--no-worker"]),
             env=cli_env(data_dir, **env),
             stdout=self.log,
             stderr=subprocess.STDOUT,

@@ -100,3 +100,9 @@ def test_media_files_are_served_with_cache_headers(client, db):
         client.get(f"/media/{path}", HTTP_IF_MODIFIED_SINCE=response["Last-Modified"]).status_code
         == 304
     )
+
+
+def test_confirm_and_unsubscribe_links_take_get_and_post(client, db):
+    for name in ("confirm", "unsubscribe"):
+        response = client.options(f"/ru/comments/{name}/some-token/")
+        assert response["Allow"] == "GET, HEAD, POST, OPTIONS", name
