@@ -28,14 +28,14 @@ document.addEventListener('securitypolicyviolation', e =>
 
 @pytest.fixture
 def admin_site(live_server):
-    get_user_model().objects.create_superuser("chief", "chief@example.org", PASSWORD)
+    user = get_user_model().objects.create_superuser("chief", "chief@example.org", PASSWORD)
     statement = make_statement(title="Заявление", slug="zayavlenie", tags=["water"])
     Comment.objects.create(statement=statement, language="ru", name="Асель", text="Да.")
-    return live_server.url, statement
+    return live_server.url, statement, user
 
 
 def test_admin_pages_raise_no_csp_violation(admin_site, client):
-    base, statement = admin_site
+    base, statement, user = admin_site
     assert client.get("/admin/login/")["Content-Security-Policy"] == PUBLIC_CSP
     pages = [
         "/admin/",
@@ -47,7 +47,7 @@ def test_admin_pages_raise_no_csp_violation(admin_site, client):
         "/admin/publishing/section/add/",
         "/admin/discussion/comment/",
         "/admin/auth/user/",
-        "/admin/auth/user/1/password/",
+        f"/admin/auth/user/{user.pk}/password/",
     ]
     sync_playwright = require_browser()
     with sync_playwright() as p:
