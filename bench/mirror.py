@@ -65,7 +65,8 @@ def seed(n: int) -> None:
     rng = random.Random(5)
     sections = [
         Section.objects.create(
-            slug=f"section-{i}", name_ru=f"Раздел {i}", name_kk=f"Бөлім {i}", name_en=f"Section {i}"
+            slug=f"section-{i}",
+            names={"ru": f"Раздел {i}", "kk": f"Бөлім {i}", "en": f"Section {i}"},
         )
         for i in range(5)
     ]

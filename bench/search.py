@@ -161,7 +161,7 @@ def _seed(n: int) -> float:
     rng = random.Random(42)
     vocab = _vocabulary(rng)
     sections = [
-        Section.objects.create(slug=slug, name_ru=slug, name_kk=slug, name_en=slug)
+        Section.objects.create(slug=slug, names={"ru": slug, "kk": slug, "en": slug})
         for slug in ("statements", "analysis", "news")
     ]
     now = timezone.now()

@@ -47,7 +47,7 @@ def _seed(n: int) -> str:
     from samizdat.publishing.models import Section, Statement, Tag, TranslationGroup
 
     sections = [
-        Section.objects.create(slug=s, name_ru=s, name_kk=s, name_en=s)
+        Section.objects.create(slug=s, names={"ru": s, "kk": s, "en": s})
         for s in ("statements", "analysis", "news")
     ]
     tags = [Tag.objects.create(name=f"tag {i}", slug=f"tag-{i}") for i in range(40)]

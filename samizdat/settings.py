@@ -10,7 +10,8 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import dj_database_url
-from django.utils.translation import gettext_lazy as _
+
+from samizdat import languages
 
 BASE_DIR = Path(__file__).resolve().parent
 
@@ -51,10 +52,6 @@ SECRET_KEY, SECRET_KEY_EPHEMERAL = _secret_key()
 DEBUG = env_bool("SAMIZDAT_DEBUG", False)
 SITE_URL = env("SAMIZDAT_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 SITE_NAME = env("SAMIZDAT_SITE_NAME", "")
-# Per-language names, e.g. SAMIZDAT_SITE_NAME_KK; fall back to SAMIZDAT_SITE_NAME.
-SITE_NAMES = {
-    code: env(f"SAMIZDAT_SITE_NAME_{code.upper()}", SITE_NAME) for code in ("ru", "kk", "en")
-}
 ONION_URL = env("SAMIZDAT_ONION_URL", "").rstrip("/")
 
 ALLOWED_HOSTS = [h for h in env("SAMIZDAT_ALLOWED_HOSTS", "").split(",") if h] or [
@@ -77,6 +74,7 @@ INSTALLED_APPS = [
     "samizdat.syndication",
     "samizdat.mirror",
     "samizdat.authenticity",
+    "samizdat.importers",
     "samizdat.caching",
     "django.contrib.admin",
     "django.contrib.auth",
@@ -96,6 +94,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "samizdat.core.prefix.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "samizdat.importers.middleware.OldUrlRedirectMiddleware",
     "samizdat.core.methods.HttpMethodsMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -156,11 +155,17 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
 
-# Languages: URL prefix per language, ru is the default.
-LANGUAGE_CODE = "ru"
-LANGUAGES = [("ru", "Русский"), ("kk", "Қазақша"), ("en", "English")]
-LANGUAGE_NAMES_NATIVE = dict(LANGUAGES)
-LANGUAGE_LABELS = {"ru": _("Russian"), "kk": _("Kazakh"), "en": _("English")}
+# Languages: the enabled ones in the site's order, the first is the default; every fact
+# about a language is in samizdat/languages.py (docs/languages.md).
+LANGUAGES = languages.django_languages(
+    languages.parse_setting(env("SAMIZDAT_LANGUAGES", "ru,kk,en"))
+)
+LANGUAGE_CODE = LANGUAGES[0][0]
+# Per-language site names, e.g. SAMIZDAT_SITE_NAME_KK; fall back to SAMIZDAT_SITE_NAME.
+SITE_NAMES = {
+    code: env(f"SAMIZDAT_SITE_NAME_{code.upper().replace('-', '_')}", SITE_NAME)
+    for code, _name in LANGUAGES
+}
 LOCALE_PATHS = [BASE_DIR / "locale"]
 FORMAT_MODULE_PATH = ["samizdat.formats"]
 USE_I18N = True

@@ -3,6 +3,7 @@
 Every public URL ends in "/" so the static mirror can write it as ``…/index.html``.
 """
 
+from django.apps import apps
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
@@ -10,10 +11,18 @@ from django.urls import include, path, re_path
 
 from samizdat.core import views as core_views
 
+
+def installed(app: str, route: str, urls: str = "urls") -> list:
+    """An optional app's URLs (``samizdat.<app>.<urls>``): none when it is not installed."""
+    if not apps.is_installed(f"samizdat.{app}"):
+        return []
+    return [path(route, include(f"samizdat.{app}.{urls}"))]
+
+
 urlpatterns = [
     path("admin/", admin.site.urls),
-    path("", include("samizdat.syndication.urls_root")),
-    path("", include("samizdat.authenticity.urls_root")),
+    *installed("syndication", "", "urls_root"),
+    *installed("authenticity", "", "urls_root"),
     path("", core_views.root_redirect, name="root"),
 ]
 
@@ -23,10 +32,10 @@ if settings.SERVE_MEDIA:
     ]
 
 urlpatterns += i18n_patterns(
-    path("search/", include("samizdat.search.urls")),
-    path("feeds/", include("samizdat.syndication.urls")),
-    path("comments/", include("samizdat.discussion.urls")),
-    path("", include("samizdat.authenticity.urls")),
+    *installed("search", "search/"),
+    *installed("syndication", "feeds/"),
+    *installed("discussion", "comments/"),
+    *installed("authenticity", ""),
     path("", include("samizdat.publishing.urls")),
     prefix_default_language=True,
 )

@@ -11,8 +11,12 @@ class AuthenticityConfig(AppConfig):
         from django.db.models.signals import post_save
 
         from samizdat.publishing.models import Section, Statement
+        from samizdat.publishing.panels import register_panel
 
         from . import signing
+
+        register_panel("signature", "authenticity/_signature.html", order=100, slot="statement")
+        register_panel("signing-key", "authenticity/_footer.html", order=100, slot="footer")
 
         post_save.connect(
             signing.on_statement_saved, sender=Statement, dispatch_uid="authenticity-sign"

@@ -24,10 +24,7 @@ def statement_url(statement) -> str:
 
 def should_be_signed(statement) -> bool:
     """Published or scheduled (signed ahead: the signature is valid whenever it appears)."""
-    return (
-        statement.status in (statement.Status.PUBLISHED, statement.Status.SCHEDULED)
-        and statement.published_at is not None
-    )
+    return statement.is_released
 
 
 def trusted_comment(statement, signed_at) -> str:
@@ -112,23 +109,14 @@ def on_section_saved(sender, instance, raw: bool = False, **kwargs) -> None:
     """A renamed section changes the canonical text of its statements."""
     if raw or not keys.public_key_path().exists():
         return
-    for statement in instance.statements.filter(
-        status__in=["published", "scheduled"], published_at__isnull=False
-    ).select_related("section"):
+    for statement in instance.statements.released().select_related("section"):
         update_signature(statement)
 
 
 def signable_statements():
     from samizdat.publishing.models import Statement
 
-    return (
-        Statement.objects.filter(
-            status__in=[Statement.Status.PUBLISHED, Statement.Status.SCHEDULED],
-            published_at__isnull=False,
-        )
-        .select_related("section")
-        .order_by("pk")
-    )
+    return Statement.objects.released().select_related("section").order_by("pk")
 
 
 def sign_all(key: minisign.SecretKey, statements: Iterable, force: bool = False) -> tuple[int, int]:

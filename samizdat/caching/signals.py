@@ -2,8 +2,9 @@
 
 Comments and a statement's comment settings bump only that statement's ``comments:<id>``
 scope; everything else bumps ``site`` (navigation, listings, feeds and sitemaps all show it).
-Bulk ``QuerySet.update()`` sends no signal: code that changes public content that way calls
-:func:`samizdat.caching.versions.bump` itself (e.g. ``Statement.link_translation``).
+Bulk ``QuerySet.update()`` sends no model signal: code that changes public content that way
+sends a lifecycle signal (``publishing.signals.translations_changed``) or calls
+:func:`samizdat.caching.versions.bump` itself.
 """
 
 from __future__ import annotations
@@ -47,22 +48,16 @@ def comment_changed(sender, instance, **kwargs) -> None:
 def connect() -> None:
     from samizdat.authenticity.models import StatementSignature
     from samizdat.discussion.models import Comment, CommentPolicy
-    from samizdat.publishing.models import (
-        Image,
-        Page,
-        Section,
-        Statement,
-        Tag,
-        TranslationGroup,
-        translation_linked,
-    )
+    from samizdat.publishing.models import Image, Page, Section, Statement, Tag, TranslationGroup
+    from samizdat.publishing.signals import translations_changed
 
     for model in (Statement, Section, Tag, Page, Image, TranslationGroup, StatementSignature):
         uid = f"caching-{model.__name__}"
         post_save.connect(site_changed, sender=model, dispatch_uid=f"{uid}-save")
         post_delete.connect(site_changed, sender=model, dispatch_uid=f"{uid}-delete")
     m2m_changed.connect(site_changed, sender=Statement.tags.through, dispatch_uid="caching-tags")
-    translation_linked.connect(site_changed, dispatch_uid="caching-translation-linked")
+    # link/unlink_translation are bulk updates (no post_save); the lifecycle says so after commit.
+    translations_changed.connect(site_changed, dispatch_uid="caching-translations-changed")
     post_save.connect(discussion_changed, sender=CommentPolicy, dispatch_uid="caching-cp-save")
     post_delete.connect(discussion_changed, sender=CommentPolicy, dispatch_uid="caching-cp-del")
     post_init.connect(remember_comment, sender=Comment, dispatch_uid="caching-comment-init")

@@ -6,9 +6,12 @@ class CoreConfig(AppConfig):
     label = "core"
 
     def ready(self) -> None:
+        from samizdat.languages import install_format_modules
+
         from .site import connect_signals
         from .translations import compile_translations
 
+        install_format_modules()
         connect_signals()
         from . import mail, periodic
 

@@ -1,6 +1,6 @@
-from django.conf import settings
 from django.http import HttpRequest
-from django.utils.translation import get_language
+
+from samizdat import languages
 
 
 def site(request: HttpRequest) -> dict:
@@ -8,7 +8,7 @@ def site(request: HttpRequest) -> dict:
 
     state = getattr(request, "_content_state", None)  # set by samizdat.caching's decorators
     version = f"v{state.site.token()}" if state is not None else None
-    context = site_context(get_language() or settings.LANGUAGE_CODE, version)
+    context = site_context(languages.current(), version)
     # The static mirror renders pages through the test client with this environ key set;
     # templates use it to drop live-only parts (comment form) and link to the live site.
     context["static_export"] = bool(request.META.get("samizdat.export"))

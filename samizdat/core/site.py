@@ -10,6 +10,8 @@ from django.core.cache import cache
 from django.db.models.signals import post_delete, post_save
 from django.utils.translation import gettext as _
 
+from samizdat import languages
+
 NAV_CACHE_VERSION_KEY = "samizdat:nav-version"
 
 
@@ -45,7 +47,8 @@ def site_context(language: str, content_version: str | None = None) -> dict:
         "site_url": settings.SITE_URL,
         "nav_sections": nav["sections"],
         "nav_pages": nav["pages"],
-        "languages": settings.LANGUAGES,
+        "languages": languages.choices(),
+        "language_direction": languages.get(language).direction,
         "onion_url": settings.ONION_URL,
     }
 

@@ -8,12 +8,14 @@ from django.template import loader
 from django.urls import reverse
 from django.utils.translation import get_language_from_request, override
 
+from samizdat import languages
+
 
 def root_redirect(request: HttpRequest) -> HttpResponse:
     """``/`` → ``/<lang>/`` by Accept-Language (default ru); vary so caches keep them apart."""
-    language = get_language_from_request(request, check_path=False) or settings.LANGUAGE_CODE
-    if language not in dict(settings.LANGUAGES):
-        language = settings.LANGUAGE_CODE
+    language = get_language_from_request(request, check_path=False)
+    if not languages.is_enabled(language):
+        language = languages.default_code()
     # Never from request headers (SCRIPT_NAME, X-Forwarded-Prefix …): the URLconf's own prefix.
     with override(language):
         response = HttpResponseRedirect(reverse("publishing:home"))

@@ -19,13 +19,14 @@ from django.core import signing
 from django.utils.crypto import salted_hmac
 from num2words import num2words
 
+from samizdat import languages
+
 from . import conf
 
 TOKEN_SALT = "samizdat.discussion.captcha"
 CHALLENGE_SALT = "samizdat.discussion.captcha.challenge"
 OPERAND_RANGE = range(1, 10)  # operands 1–9: results 1..81, answers always 1..9
 OPERATORS = {"+": "+", "-": "\u2212", "*": "\u00d7"}  # internal → displayed (−, ×)
-NUM2WORDS_LANG = {"ru": "ru", "kk": "kz", "en": "en"}  # num2words calls Kazakh "kz"
 WORD_RANGE = range(0, 101)  # answers typed in words are looked up in this range
 
 
@@ -115,7 +116,7 @@ def challenge_for_nonce(nonce: str) -> Challenge:
 @cache
 def number_words(value: int, language: str) -> str:
     """``27`` → "двадцать семь" / "жиырма жеті" / "twenty-seven"."""
-    return num2words(value, lang=NUM2WORDS_LANG.get(language[:2], "ru"))
+    return num2words(value, lang=languages.number_words_code(language))
 
 
 _KAZAKH_FOLD = str.maketrans("әғқңөұүһі", "агкноуухи")
@@ -134,9 +135,9 @@ _EXTRA_WORDS = {"одна": 1, "одно": 1, "две": 2, "нуль": 0}
 
 @cache
 def words_table() -> dict[str, int]:
-    """Normalised number words of all three languages → value."""
+    """Normalised number words of every enabled language → value."""
     table: dict[str, int] = {}
-    for language in NUM2WORDS_LANG:
+    for language in languages.codes():
         for value in WORD_RANGE:
             table.setdefault(normalise_words(number_words(value, language)), value)
     for word, value in _EXTRA_WORDS.items():
@@ -145,7 +146,7 @@ def words_table() -> dict[str, int]:
 
 
 def parse_answer(text: str) -> int | None:
-    """The reader's answer as a number: digits ("7", "０７") or words in ru, kk or en."""
+    """The reader's answer as a number: digits ("7", "０７") or words in an enabled language."""
     if not isinstance(text, str) or len(text) > 60:
         return None
     cleaned = normalise_words(text)

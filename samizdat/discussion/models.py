@@ -10,7 +10,8 @@ from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from samizdat.publishing.models import LANGUAGE_CHOICES, Statement
+from samizdat import languages
+from samizdat.publishing.models import Statement
 
 from . import conf
 
@@ -56,7 +57,9 @@ class Comment(models.Model):
         verbose_name=_("in reply to"),
     )
     depth = models.PositiveSmallIntegerField(default=0, editable=False)
-    language = models.CharField(_("language"), max_length=2, choices=LANGUAGE_CHOICES)
+    language = models.CharField(
+        _("language"), max_length=languages.MAX_CODE_LENGTH, choices=languages.choices
+    )
     name = models.CharField(_("name"), max_length=conf.MAX_NAME_LENGTH)
     text = models.TextField(_("text"))
     # The address and its hash exist only while the author wants reply notifications (from the

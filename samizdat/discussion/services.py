@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import partial
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from . import conf, notifications, privacy, spam
+from . import conf, notifications, privacy, signals, spam
 from .forms import CommentForm
 from .models import BlockedTerm, Comment
 
@@ -69,15 +70,27 @@ def save_comment(
             notifications.notify_moderators(comment)
         elif comment.status == Comment.Status.APPROVED:
             notifications.notify_reply(comment)
+            _send(signals.comment_approved, comment=comment, actor=None)
     return comment
+
+
+def _send(signal, **kwargs) -> None:
+    transaction.on_commit(partial(signal.send, sender=Comment, **kwargs))
 
 
 def moderate(comments: Iterable[Comment], status: str, user=None) -> int:
     """Set the status of comments; newly approved replies notify their parent's author."""
+    with transaction.atomic():
+        return _moderate(comments, status, user)
+
+
+def _moderate(comments: Iterable[Comment], status: str, user=None) -> int:
+    actor = user if getattr(user, "pk", None) else None
     changed = 0
     for comment in comments:
         if comment.status == status:
             continue
+        was_approved = comment.status == Comment.Status.APPROVED
         comment.status = status
         comment.moderated_at = timezone.now()
         comment.moderated_by = user if getattr(user, "pk", None) else None
@@ -86,4 +99,7 @@ def moderate(comments: Iterable[Comment], status: str, user=None) -> int:
         changed += 1
         if status == Comment.Status.APPROVED:
             notifications.notify_reply(comment)
+            _send(signals.comment_approved, comment=comment, actor=actor)
+        elif was_approved:
+            _send(signals.comment_removed, comment=comment, actor=actor, status=status)
     return changed

@@ -25,12 +25,15 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import django
+from django.apps import apps
 from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
 from django.test import Client, RequestFactory, override_settings
 from django.utils import timezone
 from django.utils.translation import gettext, override
+
+from samizdat import languages
 
 from .links import LinkMap
 from .paths import fs_name, is_safe_rel, relative_link, url_file
@@ -167,7 +170,7 @@ class Export:
         self.site_url = site_url
         self.previous = previous or {}
         self.progress = progress
-        self.languages = [code for code, _name in settings.LANGUAGES]
+        self.languages = languages.codes()
         self.renderer = Renderer(site_url)
         self.result = ExportResult(target=tree.live, full=previous is None)
 
@@ -198,6 +201,12 @@ class Export:
             specs[url] = Spec(url, self.plan.language_fps[lang], "index", lang)
         for url in own:
             specs[url] = Spec(url, "", "own", None)
+        if apps.is_installed("samizdat.importers"):  # old WordPress addresses (docs/import.md)
+            from samizdat.importers.mirror import redirect_pages
+
+            for url, body in redirect_pages(set(specs)).items():
+                own[url] = body
+                specs[url] = Spec(url, sha(body), "own", None)
         return specs
 
     # -- rendering -----------------------------------------------------------------------

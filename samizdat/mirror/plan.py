@@ -38,6 +38,7 @@ from django.urls import URLResolver, get_resolver, reverse
 from django.urls.resolvers import LocalePrefixPattern, RegexPattern, RoutePattern
 from django.utils.translation import override
 
+from samizdat import languages as registry
 from samizdat.publishing.models import Image, Page, Section, Statement, Tag
 
 from .paths import canonical_path, is_safe_rel, url_file
@@ -318,8 +319,8 @@ class Plan:
 
     @cached_property
     def _statement_path(self) -> re.Pattern:
-        languages = "|".join(re.escape(code) for code, _name in settings.LANGUAGES)
-        return re.compile(rf"/(?:{languages})/[^/\s\"'<>#?\\]+/[^/\s\"'<>#?\\]+/")
+        codes = "|".join(re.escape(code) for code in registry.codes())
+        return re.compile(rf"/(?:{codes})/[^/\s\"'<>#?\\]+/[^/\s\"'<>#?\\]+/")
 
 
 def split_sitemap_parts() -> int:

@@ -21,7 +21,7 @@ from itertools import pairwise
 from django.utils import timezone
 from django.utils.translation import override
 
-from samizdat.publishing.models import Page, Statement
+from samizdat.publishing.models import Page, Statement, section_name
 
 from .paths import url_file
 from .plan import UrlMaker
@@ -77,13 +77,12 @@ def build_index(language: str, page_file: str) -> dict:
             "issuer",
             "published_at",
             "section__slug",
-            f"section__name_{language}",
-            "section__name_ru",
+            "section__names",
         )
     )
     with override(language):
         make_url = UrlMaker("publishing:statement", ("section", "slug"))
-        for pk, slug, title, summary, body, issuer, published, sec, sec_name, sec_ru in rows:
+        for pk, slug, title, summary, body, issuer, published, sec, sec_names in rows:
             url = make_url(section=sec, slug=slug)
             if url is None:
                 continue
@@ -94,7 +93,7 @@ def build_index(language: str, page_file: str) -> dict:
                     url_file(url),
                     title,
                     timezone.localtime(published).date().isoformat(),
-                    sec_name or sec_ru,
+                    section_name(sec_names, sec, language),
                     snippet(summary, body_text),
                 ]
             )

@@ -5,7 +5,6 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 from django import forms
-from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
@@ -17,15 +16,61 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext, override
 
+from samizdat import languages
+
+from . import lifecycle
 from .images import process_upload
 from .models import Image, Page, Section, Statement, Tag, TranslationGroup
 
 
+class SectionForm(forms.ModelForm):
+    """One name field per enabled language (``name_<code>``), stored in ``Section.names``."""
+
+    class Meta:
+        model = Section
+        fields = ["slug", "order"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        names = self.instance.names if isinstance(self.instance.names, dict) else {}
+        for index, language in enumerate(languages.enabled()):
+            self.fields[f"name_{language.code}"] = forms.CharField(
+                label=_("name (%(language)s)") % {"language": language.label},
+                max_length=100,
+                required=index == 0,  # the default language's name is required
+                initial=names.get(language.code, ""),
+            )
+
+    def save(self, commit=True):
+        names = dict(self.instance.names) if isinstance(self.instance.names, dict) else {}
+        for code in languages.codes():
+            value = self.cleaned_data.get(f"name_{code}", "").strip()
+            if value:
+                names[code] = value
+            else:
+                names.pop(code, None)
+        self.instance.names = names  # names of languages no longer enabled are kept
+        return super().save(commit)
+
+
 @admin.register(Section)
 class SectionAdmin(admin.ModelAdmin):
-    list_display = ["slug", "name_ru", "name_kk", "name_en", "order"]
+    form = SectionForm
+    list_display = ["slug", "display_names", "order"]
     list_editable = ["order"]
-    prepopulated_fields = {"slug": ["name_en"]}
+
+    def get_fields(self, request, obj=None):
+        return ["slug", *(f"name_{code}" for code in languages.codes()), "order"]
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        # The name fields are the form's own (made per language), not model fields.
+        kwargs["fields"] = ["slug", "order"]
+        return super().get_form(request, obj, change, **kwargs)
+
+    @admin.display(description=_("names"))
+    def display_names(self, obj: Section) -> str:
+        names = obj.names if isinstance(obj.names, dict) else {}
+        return " · ".join(names[c] for c in languages.codes() if names.get(c))
 
 
 @admin.register(Tag)
@@ -134,7 +179,9 @@ class StatementAdmin(admin.ModelAdmin):
     def versions(self, obj: Statement) -> str:
         if not obj.translation_group_id:
             return obj.language
-        return ", ".join(sorted(s.language for s in obj.translation_group.statements.all()))
+        return ", ".join(
+            languages.sort_codes(s.language for s in obj.translation_group.statements.all())
+        )
 
     @admin.display(description=_("language versions"))
     def translation_links(self, obj: Statement) -> str:
@@ -146,7 +193,7 @@ class StatementAdmin(admin.ModelAdmin):
             if obj.translation_group_id
         }
         parts = []
-        for code, name in settings.LANGUAGES:
+        for code, name in languages.choices():
             if code == obj.language:
                 continue
             if code in existing:
@@ -185,10 +232,11 @@ class StatementAdmin(admin.ModelAdmin):
         )
 
     def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
+        """Through the lifecycle, so the right signal follows the commit (after the tags)."""
+        lifecycle.apply_status(obj, actor=request.user, changed=form.changed_data)
         source = form.cleaned_data.get("translation_of")
         if source:
-            source.link_translation(obj)
+            lifecycle.link_translation(source, obj, actor=request.user)
 
     def get_urls(self):
         return [
@@ -209,16 +257,23 @@ class StatementAdmin(admin.ModelAdmin):
         with override(statement.language):
             return render(request, "publishing/statement.html", {"statement": statement})
 
+    def _each(self, request, queryset, service) -> int:
+        """Apply a lifecycle service to each statement; report the ones it refuses."""
+        done = 0
+        for statement in queryset:
+            try:
+                service(statement, actor=request.user)
+            except ValidationError as error:
+                self.message_user(
+                    request, f"{statement}: {' '.join(error.messages)}", messages.ERROR
+                )
+            else:
+                done += 1
+        return done
+
     @admin.action(description=_("Publish now"), permissions=["change"])
     def publish_now(self, request, queryset):
-        now = timezone.now()
-        count = 0
-        for statement in queryset:
-            statement.status = Statement.Status.PUBLISHED
-            if not statement.published_at or statement.published_at > now:
-                statement.published_at = now
-            statement.save()
-            count += 1
+        count = self._each(request, queryset, lifecycle.publish)
         self.message_user(
             request,
             ngettext("%d statement published.", "%d statements published.", count) % count,
@@ -228,13 +283,9 @@ class StatementAdmin(admin.ModelAdmin):
     @admin.action(description=_("Schedule at their publication time"), permissions=["change"])
     def schedule(self, request, queryset):
         now = timezone.now()
-        ok = 0
-        for statement in queryset:
-            if statement.published_at and statement.published_at > now:
-                statement.status = Statement.Status.SCHEDULED
-                statement.save()
-                ok += 1
-        skipped = queryset.count() - ok
+        future = [s for s in queryset if s.published_at and s.published_at > now]
+        ok = self._each(request, future, lifecycle.schedule)
+        skipped = queryset.count() - len(future)
         self.message_user(
             request,
             ngettext("%d statement scheduled.", "%d statements scheduled.", ok) % ok,
@@ -254,11 +305,7 @@ class StatementAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Return to draft"), permissions=["change"])
     def unpublish(self, request, queryset):
-        count = 0
-        for statement in queryset:
-            statement.status = Statement.Status.DRAFT
-            statement.save()
-            count += 1
+        count = self._each(request, queryset, lifecycle.unpublish)
         self.message_user(
             request,
             ngettext("%d statement returned to draft.", "%d statements returned to draft.", count)

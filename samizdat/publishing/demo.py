@@ -16,8 +16,11 @@ from django.utils import timezone
 from PIL import Image as PILImage
 from PIL import ImageDraw
 
+from samizdat import languages
+
+from . import lifecycle
 from .images import process_upload
-from .models import Image, Page, Section, Statement, Tag, TranslationGroup
+from .models import Image, Page, Section, Statement, Tag
 
 ISSUER = {
     "ru": "Политический совет движения «Ашық Дала»",
@@ -32,10 +35,10 @@ SECTIONS = [
 ]
 
 TAGS = {
-    "elections": ("выборы", "сайлау", "elections"),
-    "press-freedom": ("свобода прессы", "баспасөз бостандығы", "press freedom"),
-    "labour": ("труд", "еңбек", "labour"),
-    "water": ("вода", "су", "water"),
+    "elections": {"ru": "выборы", "kk": "сайлау", "en": "elections"},
+    "press-freedom": {"ru": "свобода прессы", "kk": "баспасөз бостандығы", "en": "press freedom"},
+    "labour": {"ru": "труд", "kk": "еңбек", "en": "labour"},
+    "water": {"ru": "вода", "kk": "су", "en": "water"},
 }
 
 # (group key, section, days ago, tags, image key, {language: (slug, title, summary, body)})
@@ -351,17 +354,26 @@ def _image(key: str) -> Image:
     )
 
 
+def _statement(language: str, slug: str, **fields) -> Statement:
+    """The demo statement at (language, slug), with ``fields`` set but not yet saved."""
+    statement = Statement.objects.filter(language=language, slug=slug).first()
+    statement = statement or Statement(language=language, slug=slug)
+    for name, value in fields.items():
+        setattr(statement, name, value)
+    return statement
+
+
 @transaction.atomic
 def load_demo(stdout: TextIO | None = None) -> str:
     """Create or update the demo content; return a one-line summary."""
     sections = {}
     for order, (slug, ru, kk, en) in enumerate(SECTIONS):
         sections[slug], _ = Section.objects.update_or_create(
-            slug=slug, defaults={"name_ru": ru, "name_kk": kk, "name_en": en, "order": order}
+            slug=slug, defaults={"names": {"ru": ru, "kk": kk, "en": en}, "order": order}
         )
     tags = {}
     for slug, names in TAGS.items():
-        for language, name in zip(("ru", "kk", "en"), names, strict=True):
+        for language, name in names.items():
             tag_slug = slug if language == "en" else f"{slug}-{language}"
             tags[(slug, language)], _ = Tag.objects.update_or_create(
                 slug=tag_slug, defaults={"name": name}
@@ -370,48 +382,45 @@ def load_demo(stdout: TextIO | None = None) -> str:
     count = 0
     for _key, section, days, tag_keys, image_key, versions in STATEMENTS:
         image = _image(image_key) if image_key else None
-        group = None
-        for language, (slug, *_text) in versions.items():
-            existing = Statement.objects.filter(language=language, slug=slug).first()
-            if existing and existing.translation_group_id:
-                group = existing.translation_group
-        if group is None and len(versions) > 1:
-            group = TranslationGroup.objects.create()
+        first = None
         for language, (slug, title, summary, body) in versions.items():
-            statement, _ = Statement.objects.update_or_create(
-                language=language,
-                slug=slug,
-                defaults={
-                    "title": title,
-                    "section": sections[section],
-                    "issuer": ISSUER[language],
-                    "summary": summary,
-                    "body": body,
-                    "lead_image": image,
-                    "status": Statement.Status.PUBLISHED,
-                    "published_at": now.replace(minute=0, second=0, microsecond=0)
-                    - timedelta(days=days),
-                    "translation_group": group,
-                },
+            if not languages.is_enabled(language):  # a site without this language
+                continue
+            statement = _statement(
+                language,
+                slug,
+                title=title,
+                section=sections[section],
+                issuer=ISSUER[language],
+                summary=summary,
+                body=body,
+                lead_image=image,
+            )
+            lifecycle.publish(
+                statement, at=now.replace(minute=0, second=0, microsecond=0) - timedelta(days=days)
             )
             statement.tags.set([tags[(k, language)] for k in tag_keys])
+            if first is None:
+                first = statement
+            else:  # no-op when already linked
+                lifecycle.link_translation(first, statement)
             count += 1
     # One statement scheduled for tomorrow: it appears by itself when its time comes.
-    Statement.objects.update_or_create(
-        language="ru",
-        slug="zayavlenie-k-godovshchine",
-        defaults={
-            "title": "Заявление к годовщине движения",
-            "section": sections["statements"],
-            "issuer": ISSUER["ru"],
-            "summary": "Опубликуется автоматически в назначенное время.",
-            "body": "Пять лет назад несколько десятков человек собрались в степи под Алматы.",
-            "status": Statement.Status.SCHEDULED,
-            "published_at": now + timedelta(days=1),
-        },
-    )
+    if languages.is_enabled("ru"):
+        scheduled = _statement(
+            "ru",
+            "zayavlenie-k-godovshchine",
+            title="Заявление к годовщине движения",
+            section=sections["statements"],
+            issuer=ISSUER["ru"],
+            summary="Опубликуется автоматически в назначенное время.",
+            body="Пять лет назад несколько десятков человек собрались в степи под Алматы.",
+        )
+        lifecycle.schedule(scheduled, now + timedelta(days=1))
     for order, (slug, versions) in enumerate(PAGES.items()):
         for language, (title, body) in versions.items():
+            if not languages.is_enabled(language):
+                continue
             Page.objects.update_or_create(
                 language=language,
                 slug=slug,

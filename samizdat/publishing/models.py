@@ -1,4 +1,8 @@
-"""Statements in sections, in ru/kk/en, linked as translations of each other."""
+"""Statements in sections, in the site's languages, linked as translations of each other.
+
+Changes of state (publish, schedule, unpublish, revise, translation links) go through
+``publishing.lifecycle``, which sends the signals other apps listen to.
+"""
 
 from __future__ import annotations
 
@@ -7,19 +11,14 @@ import re
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.dispatch import Signal
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+
+from samizdat import languages
 
 from .markup import render_markdown
 
-# Sent after Statement.link_translation (a bulk update, so no post_save): sender=Statement,
-# group=the TranslationGroup, statements=the two linked statements.
-translation_linked = Signal()
-
-LANGUAGE_CHOICES = [(code, name) for code, name in settings.LANGUAGES]
 # Reserved besides what the URLconf says (see reserved_slugs): listing pages and file prefixes.
 RESERVED_SLUGS = {"page", "static", "media", "admin"}
 
@@ -68,9 +67,9 @@ def validate_section_slug(value: str) -> None:
 
 class Section(models.Model):
     slug = models.SlugField(_("slug"), unique=True, validators=[validate_section_slug])
-    name_ru = models.CharField(_("name (Russian)"), max_length=100)
-    name_kk = models.CharField(_("name (Kazakh)"), max_length=100)
-    name_en = models.CharField(_("name (English)"), max_length=100)
+    # {language code: name}, e.g. {"kk": "Мәлімдемелер"}: one key per language, so
+    # a new language needs no new column (the admin shows one field per enabled language).
+    names = models.JSONField(_("names"), default=dict, blank=True)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
 
     class Meta:
@@ -79,11 +78,11 @@ class Section(models.Model):
         verbose_name_plural = _("sections")
 
     def __str__(self) -> str:
-        return self.name_en or self.slug
+        return self.name_in()
 
     def name_in(self, language: str | None = None) -> str:
-        language = language or get_language() or settings.LANGUAGE_CODE
-        return getattr(self, f"name_{language[:2]}", "") or self.name_ru
+        """The name in ``language`` (default: the active one), else in the site's order."""
+        return section_name(self.names, self.slug, language)
 
     @property
     def name(self) -> str:
@@ -91,6 +90,15 @@ class Section(models.Model):
 
     def get_absolute_url(self, language: str | None = None) -> str:
         return reverse("publishing:section", kwargs={"section": self.slug})
+
+
+def section_name(names: dict | None, slug: str, language: str | None = None) -> str:
+    """A section's name from its ``names``: the language's, the default's, any, the slug."""
+    names = names if isinstance(names, dict) else {}
+    for code in (language or languages.current(), *languages.codes()):
+        if isinstance(names.get(code), str) and names[code].strip():
+            return names[code]
+    return slug
 
 
 class Tag(models.Model):
@@ -156,12 +164,19 @@ class TranslationGroup(models.Model):
 
 
 class StatementQuerySet(models.QuerySet):
+    def released(self) -> StatementQuerySet:
+        """Published or scheduled with a time: public now, or by itself at its time."""
+        return self.filter(status__in=Statement.RELEASED, published_at__isnull=False)
+
     def published(self) -> StatementQuerySet:
-        """The only definition of "visible to the public"."""
-        return self.filter(
-            status__in=[Statement.Status.PUBLISHED, Statement.Status.SCHEDULED],
-            published_at__lte=timezone.now(),
-        )
+        """The only definition of "visible to the public" (``Statement.is_public`` mirrors it).
+
+        A query-time rule: a scheduled statement is visible from its time on, with no job."""
+        return self.released().filter(published_at__lte=timezone.now())
+
+    def due(self) -> StatementQuerySet:
+        """Visible, but listeners have not heard of it yet (scheduled ones whose time passed)."""
+        return self.published().filter(announced_at__isnull=True)
 
     def in_language(self, language: str) -> StatementQuerySet:
         return self.filter(language=language)
@@ -178,7 +193,10 @@ class Statement(models.Model):
 
     title = models.CharField(_("title"), max_length=300)
     slug = models.SlugField(_("slug"), max_length=200, allow_unicode=True)
-    language = models.CharField(_("language"), max_length=2, choices=LANGUAGE_CHOICES)
+    # Callable choices: enabling a language (SAMIZDAT_LANGUAGES) needs no migration.
+    language = models.CharField(
+        _("language"), max_length=languages.MAX_CODE_LENGTH, choices=languages.choices
+    )
     section = models.ForeignKey(
         Section, on_delete=models.PROTECT, related_name="statements", verbose_name=_("section")
     )
@@ -214,10 +232,14 @@ class Statement(models.Model):
         _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT, db_index=True
     )
     published_at = models.DateTimeField(_("publication time"), null=True, blank=True, db_index=True)
+    # When ``statement_published`` was sent (by lifecycle.publish or, for a scheduled statement,
+    # the periodic job once its time passed); None while listeners have not heard of it.
+    announced_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = StatementQuerySet.as_manager()
+    RELEASED = (Status.PUBLISHED, Status.SCHEDULED)  # statuses that can be public
 
     class Meta:
         ordering = ["-published_at", "-pk"]
@@ -256,12 +278,14 @@ class Statement(models.Model):
             )
 
     @property
+    def is_released(self) -> bool:
+        """The instance form of ``Statement.objects.released()``."""
+        return self.status in self.RELEASED and self.published_at is not None
+
+    @property
     def is_public(self) -> bool:
-        return (
-            self.status in (self.Status.PUBLISHED, self.Status.SCHEDULED)
-            and self.published_at is not None
-            and self.published_at <= timezone.now()
-        )
+        """The instance form of ``Statement.objects.published()``."""
+        return self.is_released and self.published_at <= timezone.now()
 
     def translations(self) -> list[Statement]:
         """Published other-language versions (uses the prefetch cache when present)."""
@@ -270,27 +294,12 @@ class Statement(models.Model):
         cache = getattr(self, "_prefetched_translations", None)
         if cache is not None:
             return cache
-        return list(
+        return languages.sort_by_language(
             Statement.objects.published()
             .filter(translation_group_id=self.translation_group_id)
             .exclude(pk=self.pk)
             .select_related("section")
-            .order_by("language")
         )
-
-    def link_translation(self, other: Statement) -> TranslationGroup:
-        """Put ``other`` into this statement's translation group, creating it if needed."""
-        group = (
-            self.translation_group or other.translation_group or TranslationGroup.objects.create()
-        )
-        for statement in (self, other):
-            if statement.translation_group_id != group.pk:
-                statement.translation_group = group
-                Statement.objects.filter(pk=statement.pk).update(
-                    translation_group=group, updated_at=timezone.now()
-                )
-        translation_linked.send(sender=Statement, group=group, statements=(self, other))
-        return group
 
 
 class Page(models.Model):
@@ -298,7 +307,9 @@ class Page(models.Model):
 
     title = models.CharField(_("title"), max_length=200)
     slug = models.SlugField(_("slug"))
-    language = models.CharField(_("language"), max_length=2, choices=LANGUAGE_CHOICES)
+    language = models.CharField(
+        _("language"), max_length=languages.MAX_CODE_LENGTH, choices=languages.choices
+    )
     body = models.TextField(_("body (Markdown)"), blank=True)
     body_html = models.TextField(editable=False, blank=True)
     order = models.PositiveSmallIntegerField(_("order in footer"), default=0)

@@ -7,8 +7,8 @@ from django.core.paginator import EmptyPage, Paginator
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
-from django.utils.translation import get_language
 
+from samizdat import languages
 from samizdat.caching.decorators import public_page, statement_page
 
 from .models import Page, Section, Statement, Tag
@@ -17,7 +17,7 @@ MAX_SLUG_LENGTH = 200
 
 
 def _language() -> str:
-    return (get_language() or settings.LANGUAGE_CODE)[:2]
+    return languages.current()
 
 
 def _paginate(queryset: QuerySet, page: int) -> tuple:
@@ -85,13 +85,11 @@ def get_public_statement(section: str, slug: str, language: str) -> Statement:
         slug=slug,
     )
     # Always one query (group 0 never exists), so the count does not depend on the data.
-    order = [code for code, _name in settings.LANGUAGES]
-    statement._prefetched_translations = sorted(
+    statement._prefetched_translations = languages.sort_by_language(
         Statement.objects.published()
         .filter(translation_group_id=statement.translation_group_id or 0)
         .exclude(pk=statement.pk)
-        .select_related("section"),
-        key=lambda s: order.index(s.language),
+        .select_related("section")
     )
     return statement
 

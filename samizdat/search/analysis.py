@@ -1,10 +1,11 @@
 """Text analysis shared by both backends: words, stems, stop words and the parsed query.
 
 Index side: ``index_lexemes(text, language)`` turns text into the lexemes PostgreSQL's
-``to_tsvector`` would produce for the statement's configuration (``russian``, ``english`` or
-``simple``): ASCII words go through the English Snowball stemmer (as in PostgreSQL's
-``russian`` configuration), other words through the language's stemmer, words with digits stay
-as they are, stop words are left out. The SQLite backend stores these lexemes in FTS5;
+``to_tsvector`` would produce for the language's configuration (``samizdat.languages``:
+``russian``, ``english``, ``simple``, …): in the ``russian`` configuration ASCII words go
+through the English Snowball stemmer (as PostgreSQL does), other words through the language's
+stemmer; words with digits stay as they are, stop words are left out; a language without a
+stemmer (``simple``) keeps words as typed. The SQLite backend stores these lexemes in FTS5;
 PostgreSQL computes the same ones itself.
 
 Query side: ``parse_query(text, languages)`` never passes the reader's syntax on. It keeps
@@ -13,13 +14,13 @@ exact lexeme or a prefix. A statement matches when every term matches one of its
 Both backends build their query language from these terms alone, so they find the same
 statements and no input can become an operator.
 
-Morphology rules (see docs/search.md):
-- ru: the Snowball stem, and also a prefix of the stem: the stem without its last three
+Morphology rules (see docs/search.md), by the language's stemmer:
+- russian: the Snowball stem, and also a prefix of the stem: the stem without its last three
   letters, at least five (запрещение → запрещен → "запре*" also finds запретили → запрет).
   Russian alternates the last consonant of a root (запретить / запрещение, ответ / отвечать),
   which Snowball does not undo; the prefix covers it. Exact stems rank higher.
-- en: the Snowball stem.
-- kk: no stemmer; the word as typed is a prefix (партия finds партиясы, партияның).
+- other Snowball stemmers (english, …): the stem.
+- no stemmer (kk, uk, …): the word as typed is a prefix (партия finds партиясы, партияның).
 """
 
 from __future__ import annotations
@@ -31,15 +32,18 @@ from functools import lru_cache
 
 import Stemmer
 
+from samizdat import languages as registry
+
 from . import stopwords
 
-LANGUAGES = ("ru", "kk", "en")
 MAX_QUERY_CHARS = 200
 MAX_TERMS = 10
 MAX_WORD_CHARS = 60
-RU_PREFIX_MIN = 5
-RU_PREFIX_TRIM = 3
-KK_PREFIX_MIN = 3
+# Stemmers whose stems are also searched as a shorter prefix: (minimum length, letters trimmed).
+STEM_PREFIX = {"russian": (5, 3)}
+UNSTEMMED_PREFIX_MIN = 3
+# Stop words PostgreSQL's configurations drop (only these two lists are copied here).
+STOP_WORDS = {"russian": stopwords.RUSSIAN, "english": stopwords.ENGLISH}
 
 # Markers around highlighted words in snippets; removed from indexed text, so a statement
 # cannot contain them. ``render_snippet`` escapes the text, then turns them into <mark>.
@@ -65,24 +69,33 @@ def words(text: str) -> list[str]:
     return WORD_RE.findall(clean_text(text).lower())
 
 
-def _is_stop(word: str, language: str) -> bool:
-    if language == "kk" or not word.isalpha():  # a word from WORD_RE: letters and digits
-        return False
-    if word.isascii():
-        return word in stopwords.ENGLISH
-    return word in (stopwords.RUSSIAN if language == "ru" else stopwords.ENGLISH)
+@lru_cache(maxsize=64)
+def _analysis(language: str) -> tuple[str | None, frozenset[str]]:
+    """(stemmer, stop words) of a language; "simple" has neither."""
+    facts = registry.get(language)
+    if facts.search_config == "simple" or not facts.stemmer:
+        return None, frozenset()
+    return facts.stemmer, STOP_WORDS.get(facts.search_config, frozenset())
+
+
+def _for_word(word: str, language: str) -> tuple[str | None, frozenset[str]]:
+    stemmer, stops = _analysis(language)
+    if stemmer == "russian" and word.isascii():  # PostgreSQL's russian: asciiword → english
+        return "english", stopwords.ENGLISH
+    return stemmer, stops
 
 
 @lru_cache(maxsize=100_000)
 def lexeme(word: str, language: str) -> str | None:
     """The indexed form of one lower-cased word in a statement of ``language``, or None."""
-    if len(word) > MAX_WORD_CHARS or _is_stop(word, language):
+    if len(word) > MAX_WORD_CHARS:
         return None
-    if language == "kk" or not word.isalpha():
+    stemmer, stops = _for_word(word, language)
+    if stemmer is None or not word.isalpha():  # a word from WORD_RE: letters and digits
         return word
-    if word.isascii() or language == "en":
-        return _stemmer("english").stemWord(word)
-    return _stemmer("russian").stemWord(word)
+    if word in stops:
+        return None
+    return _stemmer(stemmer).stemWord(word)
 
 
 def index_lexemes(text: str, language: str) -> list[str]:
@@ -103,11 +116,13 @@ def alternatives(word: str, language: str) -> set[Alternative] | None:
     lx = lexeme(word, language)
     if lx is None:
         return None
-    if language == "kk":
-        return {Alternative(lx, prefix=len(lx) >= KK_PREFIX_MIN)}
+    stemmer, _stops = _for_word(word, language)
+    if stemmer is None:
+        return {Alternative(lx, prefix=len(lx) >= UNSTEMMED_PREFIX_MIN)}
     found = {Alternative(lx)}
-    if language == "ru" and not word.isascii() and lx.isalpha() and len(lx) >= RU_PREFIX_MIN:
-        found.add(Alternative(lx[: max(RU_PREFIX_MIN, len(lx) - RU_PREFIX_TRIM)], prefix=True))
+    minimum, trim = STEM_PREFIX.get(stemmer, (0, 0))
+    if minimum and lx.isalpha() and len(lx) >= minimum:
+        found.add(Alternative(lx[: max(minimum, len(lx) - trim)], prefix=True))
     return found
 
 
@@ -129,15 +144,17 @@ class ParsedQuery:
         return any(alt.matches(lexeme) for term in self.terms for alt in term)
 
 
-def parse_query(text: str, languages: tuple[str, ...] | list[str] = LANGUAGES) -> ParsedQuery:
+def parse_query(text: str, languages: tuple[str, ...] | list[str] | None = None) -> ParsedQuery:
     """Reduce arbitrary reader input to at most ``MAX_TERMS`` safe terms.
 
+    ``languages``: the enabled languages to search (default all of them, in the site's order).
     A word that is a stop word in any searched language is left out, so it is never required.
     """
     text = clean_text(text or "").strip()
     truncated = len(text) > MAX_QUERY_CHARS
     text = text[:MAX_QUERY_CHARS]
-    languages = tuple(lang for lang in LANGUAGES if lang in languages) or LANGUAGES
+    enabled = tuple(registry.codes())
+    languages = tuple(lang for lang in enabled if lang in (languages or ())) or enabled
     query = ParsedQuery(text=text, languages=languages, truncated=truncated)
     seen: set[str] = set()
     for word in words(text):

@@ -23,7 +23,10 @@ class SearchConfig(AppConfig):
     verbose_name = _("Search")
 
     def ready(self) -> None:
+        from samizdat.publishing.panels import register_panel
+
         from . import signals
 
         signals.connect()
+        register_panel("search-form", "search/_header_form.html", order=100, slot="header")
         post_migrate.connect(fill_index, sender=self, dispatch_uid="search-fill-index")

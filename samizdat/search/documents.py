@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from html.parser import HTMLParser
 
+from samizdat import languages
 from samizdat.publishing.models import Statement
 
 from .analysis import clean_text
@@ -49,6 +50,7 @@ def build_document(statement: Statement) -> SearchDocument:
     return SearchDocument(
         statement_id=statement.pk,
         language=statement.language,
+        config=languages.get(statement.language).search_config,
         title=clean_text(statement.title),
         summary=clean_text(statement.summary),
         body=clean_text(html_to_text(statement.body_html)),

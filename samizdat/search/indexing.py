@@ -30,18 +30,18 @@ def _index_in_batches(queryset, progress: bool, file: TextIO | None) -> int:
 
 
 def rebuild_index(progress: bool = False, file: TextIO | None = None) -> int:
-    """Drop every index entry and index every statement again; returns how many."""
+    """Drop every index entry and index every published or scheduled statement again."""
     backend = get_backend()
     with transaction.atomic():
         backend.clear()
-        count = _index_in_batches(Statement.objects.all(), progress, file)
+        count = _index_in_batches(Statement.objects.released(), progress, file)
     backend.optimize()
     return count
 
 
 def index_missing(progress: bool = False, file: TextIO | None = None) -> int:
-    """Index statements that have no entry yet (e.g. created before search was installed)."""
-    missing = Statement.objects.filter(
+    """Index released statements with no entry yet (e.g. made before search was installed)."""
+    missing = Statement.objects.released().filter(
         ~Exists(SearchDocument.objects.filter(statement_id=OuterRef("pk")))
     )
     with transaction.atomic():

@@ -15,13 +15,13 @@ from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from samizdat import languages
 from samizdat.caching.decorators import public_page
 from samizdat.publishing.models import Section, Statement
 
-from .analysis import LANGUAGES, MAX_QUERY_CHARS, ParsedQuery, clean_text, parse_query
+from .analysis import MAX_QUERY_CHARS, ParsedQuery, clean_text, parse_query
 from .backends import get_backend
 
 ALL = "all"
@@ -38,7 +38,7 @@ class SearchParams:
 
     @property
     def languages(self) -> tuple[str, ...]:
-        return LANGUAGES if self.language == ALL else (self.language,)
+        return tuple(languages.codes()) if self.language == ALL else (self.language,)
 
     def querystring(self, **changes: str) -> str:
         params = {"q": self.text, "lang": self.language}
@@ -52,7 +52,7 @@ def parse_params(data: QueryDict, page_language: str) -> SearchParams:
     """Read the query string; bad filters become notices in the page language."""
     notices = []
     language = data.get("lang", page_language).strip() or ALL
-    if language != ALL and language not in LANGUAGES:
+    if language != ALL and not languages.is_enabled(language):
         notices.append(_("There is no such language filter; searching in this page's language."))
         language = page_language
     section = None
@@ -101,7 +101,7 @@ def _page_qs(params: SearchParams, page_obj: Page | None, step: int) -> str:
 
 @public_page
 def search(request: HttpRequest) -> HttpResponse:
-    page_language = (get_language() or settings.LANGUAGE_CODE)[:2]
+    page_language = languages.current()
     params = parse_params(request.GET, page_language)
     query, page_obj = run_search(params)
     context = {
@@ -109,7 +109,7 @@ def search(request: HttpRequest) -> HttpResponse:
         "query": query,
         "page_obj": page_obj,
         "hits": page_obj.object_list if page_obj else [],
-        "language_choices": [(code, settings.LANGUAGE_LABELS[code]) for code in LANGUAGES],
+        "language_choices": languages.labels(),
         "page_language": page_language,
         "all_languages_qs": params.querystring(lang=ALL),
         "switch_qs": urlencode({"q": params.text}) if params.text else "",

@@ -12,7 +12,8 @@ from django.contrib.syndication.views import Feed
 from django.http import HttpRequest
 from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed
 from django.utils.html import escape
-from django.utils.translation import get_language
+
+from samizdat import languages
 
 from .content import Item, Scope, make_item, resolve_scope
 from .links import absolute_url, file_size
@@ -60,7 +61,7 @@ class StatementFeed(Feed):
     def get_object(
         self, request: HttpRequest, section: str | None = None, tag: str | None = None
     ) -> Scope:
-        return resolve_scope((get_language() or "ru")[:2], section=section, tag=tag)
+        return resolve_scope(languages.current(), section=section, tag=tag)
 
     def title(self, scope: Scope) -> str:
         return scope.title()

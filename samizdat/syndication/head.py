@@ -20,12 +20,12 @@ from samizdat.publishing.models import Page, Section, Statement, Tag
 
 from .content import FEED_KINDS, FEED_LABELS, FEED_TYPES, Scope
 from .links import (
-    OG_LOCALES,
     Alternate,
     absolute_url,
     image_ref,
     language_order,
     listing_alternates,
+    og_locale,
     statement_alternates,
     version_alternates,
 )
@@ -165,10 +165,10 @@ def page_head(
         ("og:title", title),
         ("og:description", description),
         ("og:url", canonical),
-        ("og:locale", OG_LOCALES.get(language, language)),
+        ("og:locale", og_locale(language)),
     ]
     og += [
-        ("og:locale:alternate", OG_LOCALES.get(a.language, a.language))
+        ("og:locale:alternate", og_locale(a.language))
         for a in alternates
         if a.language not in (language, "x-default")
     ]

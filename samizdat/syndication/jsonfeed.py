@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 
 from django.http import HttpRequest, HttpResponse
-from django.utils.translation import get_language
+
+from samizdat import languages
 
 from .content import Scope, make_item, resolve_scope
 from .links import absolute_url
@@ -61,6 +62,6 @@ def build_json_feed(scope: Scope) -> dict:
 
 
 def json_feed(request: HttpRequest, section: str | None = None, tag: str | None = None):
-    scope = resolve_scope((get_language() or "ru")[:2], section=section, tag=tag)
+    scope = resolve_scope(languages.current(), section=section, tag=tag)
     body = json.dumps(build_json_feed(scope), ensure_ascii=False, indent=1)
     return HttpResponse(body.encode("utf-8"), content_type=CONTENT_TYPE)

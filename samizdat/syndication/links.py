@@ -16,11 +16,10 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.http import RFC3986_SUBDELIMS
 from django.utils.translation import gettext, override
 
+from samizdat import languages
 from samizdat.publishing.models import Image, Statement
 
 X_DEFAULT = "x-default"
-# og:locale wants language_TERRITORY.
-OG_LOCALES = {"ru": "ru_RU", "kk": "kk_KZ", "en": "en_US"}
 # Feeds and Open Graph take one image: the largest variant up to this width.
 IMAGE_MAX_WIDTH = 1600
 _PATH_SAFE = RFC3986_SUBDELIMS + "/~:@"  # what reverse() leaves unencoded
@@ -90,7 +89,12 @@ class PathFiller:
 
 
 def language_order() -> list[str]:
-    return [code for code, _name in settings.LANGUAGES]
+    return languages.codes()
+
+
+def og_locale(language: str) -> str:
+    """og:locale wants language_TERRITORY (from the registry)."""
+    return languages.get(language).og_locale or language
 
 
 def site_name(language: str) -> str:
@@ -102,17 +106,12 @@ def site_name(language: str) -> str:
         return gettext("samizdat")
 
 
-def sort_by_language(items: Iterable, key=lambda item: item.language) -> list:
-    order = language_order()
-    return sorted(items, key=lambda item: order.index(key(item)) if key(item) in order else 99)
+sort_by_language = languages.sort_by_language
 
 
-def default_language(languages: Iterable[str]) -> str | None:
+def default_language(codes: Iterable[str]) -> str | None:
     """The version readers get when none matches theirs: the site default, else the first."""
-    languages = list(languages)
-    if settings.LANGUAGE_CODE in languages:
-        return settings.LANGUAGE_CODE
-    ordered = sort_by_language(languages, key=lambda code: code)
+    ordered = languages.sort_codes(codes)
     return ordered[0] if ordered else None
 
 

@@ -19,12 +19,12 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cached_property
 
-from django.conf import settings
 from django.contrib.sitemaps import Sitemap
 from django.db.models import Max, QuerySet
 from django.urls import reverse
 from django.utils.translation import override
 
+from samizdat import languages as registry
 from samizdat.publishing.models import Page, Statement
 
 from .links import (
@@ -60,7 +60,7 @@ def listings() -> list[Listing]:
     """Home pages in every language; section and tag listings where they have statements."""
     published = Statement.objects.published().order_by()
     dates = {"u": Max("updated_at"), "p": Max("published_at")}
-    languages = [code for code, _name in settings.LANGUAGES]
+    languages = registry.codes()
     home = {
         row["language"]: _latest(row["u"], row["p"])
         for row in published.values("language").annotate(**dates)

@@ -10,11 +10,11 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from xml.sax.saxutils import escape, quoteattr
 
-from django.conf import settings
 from django.core.paginator import EmptyPage, PageNotAnInteger
 from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import reverse
 
+from samizdat import languages
 from samizdat.caching.decorators import public_file, public_page
 
 from .links import absolute_url
@@ -109,7 +109,7 @@ def sitemap_page(request: HttpRequest, page: int) -> HttpResponse:
 def robots_lines() -> list[str]:
     """Crawl everything public; keep out of the admin, search results and comment forms."""
     lines = ["User-agent: *", "Disallow: /admin/"]
-    for code, _name in settings.LANGUAGES:
+    for code in languages.codes():
         lines += [f"Disallow: /{code}/search/", f"Disallow: /{code}/comments/"]
     return [*lines, "", f"Sitemap: {absolute_url(reverse('syndication_root:sitemap'))}"]
 

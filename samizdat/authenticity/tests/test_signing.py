@@ -103,7 +103,7 @@ def test_wrong_passphrase_costs_one_key_derivation(key_dir, fast_kdf, settings, 
 def test_section_rename_resigns_its_statements(site_key, make_statement):
     statement = make_statement()
     section = statement.section
-    section.name_ru = "Новое имя"
+    section.names = {**section.names, "ru": "Новое имя"}
     section.save()
     assert "Section: Новое имя\n" in StatementSignature.objects.get(statement=statement).text
     _check(Statement.objects.get(pk=statement.pk))

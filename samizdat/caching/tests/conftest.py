@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 from django.core.cache import cache
 
+from samizdat.publishing import lifecycle
 from samizdat.publishing.models import Page
 from samizdat.publishing.tests.factories import make_section, make_statement
 
@@ -25,7 +26,9 @@ def site(db):
     second = make_statement(title="Второе заявление", slug="second", section=section)
     english = make_statement(title="First", slug="first-en", language="en", section=section)
     kazakh = make_statement(title="Бірінші", slug="first-kk", language="kk", section=section)
-    first.link_translation(kazakh)  # a group exists: linking English adds to it (no new row)
+    lifecycle.link_translation(
+        first, kazakh
+    )  # a group exists: linking English adds to it (no new row)
     page = Page.objects.create(title="О движении", slug="about", language="ru", body="Мы.")
     return {"section": section, "first": first, "second": second, "page": page, "english": english}
 

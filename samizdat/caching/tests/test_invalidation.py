@@ -6,11 +6,13 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.test import TestCase
 from django.utils import timezone
 
 from samizdat.caching import versions
 from samizdat.discussion import services
 from samizdat.discussion.models import Comment, CommentPolicy
+from samizdat.publishing import lifecycle
 from samizdat.publishing.models import Statement, Tag
 from samizdat.publishing.tests.factories import make_statement
 
@@ -34,7 +36,7 @@ def _delete(site):
 
 
 def _rename_section(site):
-    site["section"].name_ru = "Разбор"
+    site["section"].names = {**site["section"].names, "ru": "Разбор"}
     site["section"].save()
 
 
@@ -54,7 +56,9 @@ def _retag(site):
 
 
 def _link_translation(site):
-    site["first"].link_translation(site["english"])
+    # the lifecycle announces it after the commit (the test's transaction never commits)
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        lifecycle.link_translation(site["first"], site["english"])
 
 
 CHANGES = {

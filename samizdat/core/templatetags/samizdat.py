@@ -3,7 +3,8 @@ from __future__ import annotations
 from django import template
 from django.conf import settings
 from django.urls import translate_url
-from django.utils.translation import get_language
+
+from samizdat import languages
 
 register = template.Library()
 
@@ -15,14 +16,14 @@ def translated_url(context, language: str) -> str:
     if request is None:
         return f"/{language}/"
     url = translate_url(request.path, language)
-    if url == request.path and language != (get_language() or "")[:2]:
+    if url == request.path and language != languages.current():
         return f"/{language}/"
     return url
 
 
 @register.filter
 def language_name(code: str) -> str:
-    return settings.LANGUAGE_NAMES_NATIVE.get(code, code)
+    return languages.get(code).name
 
 
 @register.simple_tag

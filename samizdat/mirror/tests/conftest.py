@@ -13,7 +13,7 @@ from PIL import Image as PILImage
 from samizdat.mirror.export import export_mirror
 from samizdat.publishing.images import process_upload
 from samizdat.publishing.models import Image, Page, Statement
-from samizdat.publishing.tests.factories import make_section, make_statement
+from samizdat.publishing.tests.factories import link, make_section, make_statement
 
 
 @dataclass
@@ -58,8 +58,7 @@ def site(db) -> Site:
         "Су және тарифтер", language="kk", section=analysis, slug="su", tags=["water"]
     )
     en = make_statement("Water and tariffs", language="en", section=analysis, slug="water")
-    ru.link_translation(kk)
-    ru.link_translation(en)
+    link(ru, kk, en)
     other = make_statement("Солидарность с шахтёрами", section=news, slug="shahtyory")
     draft = make_statement("Черновик", slug="chernovik", status=Statement.Status.DRAFT)
     Page.objects.create(title="О нас", slug="about", language="ru", body="Мы — движение.")

@@ -34,7 +34,7 @@ def test_statement_page_has_breadcrumb_issuer_and_other_versions(client, group_o
         f'{SECTION_NAME[language]}</a> » <span aria-current="page">Title {language}</span>' in html
     )
     assert statement.issuer in html
-    assert f'<html lang="{language}">' in html
+    assert f'<html lang="{language}" dir="ltr">' in html
     positions = []
     for other, version in group_of_three.items():
         if other != language:

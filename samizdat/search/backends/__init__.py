@@ -44,7 +44,7 @@ class SearchBackend(ABC):
                 docs,
                 update_conflicts=True,
                 unique_fields=["statement"],
-                update_fields=["language", "title", "summary", "body"],
+                update_fields=["language", "config", "title", "summary", "body"],
             )
             self._index_extra(docs)
         return len(docs)

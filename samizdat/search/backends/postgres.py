@@ -1,7 +1,8 @@
 """PostgreSQL: a generated ``tsvector`` column on SearchDocument with a GIN index.
 
-The column (migration 0002) weighs title A, summary B, body C and uses the statement's
-configuration: ``russian``, ``english`` or ``simple`` (Kazakh). Queries are built from the
+The column (migrations 0002, 0003) weighs title A, summary B, body C and uses the document's
+``config`` column, which indexing fills from the language registry (``russian``, ``english``,
+``simple`` for Kazakh and Ukrainian, …). Queries are built from the
 parsed terms as ``to_tsquery('simple', …)`` over quoted lexemes and prefixes, the same terms
 the SQLite backend gets, so both find the same statements; ranked with ``ts_rank``,
 snippets by ``ts_headline`` in the statement's configuration.
@@ -19,7 +20,7 @@ from django.contrib.postgres.search import (
     SearchVectorField,
 )
 from django.db import connection, transaction
-from django.db.models import Case, Count, QuerySet, TextField, Value, When, Window
+from django.db.models import Count, F, QuerySet, TextField, Value, Window
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Concat
 
@@ -29,21 +30,7 @@ from ..analysis import MARK_START, MARK_STOP, ParsedQuery
 from ..models import SearchDocument
 from . import SearchBackend
 
-CONFIGS = {"ru": "russian", "en": "english"}  # everything else: simple
 TABLE = SearchDocument._meta.db_table
-
-
-def config_sql(column: str = "language") -> str:
-    whens = " ".join(f"WHEN '{code}' THEN '{name}'::regconfig" for code, name in CONFIGS.items())
-    return f"CASE {column} {whens} ELSE 'simple'::regconfig END"
-
-
-# Used by migration 0002 for the generated column.
-VECTOR_SQL = (
-    f"setweight(to_tsvector({config_sql()}, coalesce(title, '')), 'A') || "
-    f"setweight(to_tsvector({config_sql()}, coalesce(summary, '')), 'B') || "
-    f"setweight(to_tsvector({config_sql()}, coalesce(body, '')), 'C')"
-)
 
 
 def tsquery_text(query: ParsedQuery) -> str:
@@ -60,13 +47,6 @@ def tsquery_text(query: ParsedQuery) -> str:
 
 def _vector() -> RawSQL:
     return RawSQL(f'"{TABLE}"."vector"', [], output_field=SearchVectorField())
-
-
-def _config():
-    return Case(
-        *(When(language=code, then=Value(name)) for code, name in CONFIGS.items()),
-        default=Value("simple"),
-    )
 
 
 @contextmanager
@@ -124,7 +104,7 @@ class PostgresBackend(SearchBackend):
         headline = SearchHeadline(
             Concat("summary", Value("\n"), "body", output_field=TextField()),
             tsquery,
-            config=_config(),
+            config=F("config"),
             start_sel=MARK_START,
             stop_sel=MARK_STOP,
             max_words=35,

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from samizdat.publishing.models import Statement
 from samizdat.publishing.tests.factories import make_section, make_statement
-from samizdat.search.analysis import LANGUAGES, index_lexemes, parse_query
+from samizdat.search.analysis import index_lexemes, parse_query
 from samizdat.search.backends import get_backend
 
 DRAFT = Statement.Status.DRAFT
@@ -115,6 +115,8 @@ CORPUS = {
         None,
     ),
 }
+
+LANGUAGES = ("ru", "kk", "en")
 
 
 @pytest.fixture

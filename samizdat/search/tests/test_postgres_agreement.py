@@ -10,6 +10,7 @@ from django.db import connection
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from samizdat import languages
 from samizdat.search import stopwords
 from samizdat.search.analysis import index_lexemes, parse_query
 from samizdat.search.backends.postgres import tsquery_text
@@ -46,7 +47,7 @@ def test_stop_word_lists_match_the_server():
 @pytest.mark.parametrize("key", sorted(CORPUS))
 def test_lexemes_of_the_corpus_match_to_tsvector(key):
     language, _, title, summary, body, _ = CORPUS[key]
-    config = {"ru": "russian", "en": "english"}.get(language, "simple")
+    config = languages.get(language).search_config
     text = f"{title}\n{summary}\n{body.replace('**', '')}"
     assert set(index_lexemes(text, language)) == _tsvector_lexemes(config, text)
 

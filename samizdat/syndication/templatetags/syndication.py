@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from django import template
-from django.conf import settings
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language
 
+from samizdat import languages
 from samizdat.publishing.models import Page, Section, Statement, Tag
 
 from ..head import page_head as build_head
@@ -26,7 +25,7 @@ def page_head(context: template.Context) -> dict:
         return {"head": None}
     head = build_head(
         request,
-        (get_language() or settings.LANGUAGE_CODE)[:2],
+        languages.current(),
         statement=_of(context, "statement", Statement),
         section=_of(context, "section", Section),
         tag=_of(context, "tag", Tag),

@@ -49,4 +49,4 @@ def test_nul_bytes_are_refused_before_the_database(client):
 def test_404_page_is_in_the_language_of_the_prefix(client):
     response = client.get("/kk/feeds/nosuch/atom.xml")
     assert response.status_code == 404
-    assert b'<html lang="kk">' in response.content
+    assert b'<html lang="kk" dir="ltr">' in response.content

@@ -1,0 +1,58 @@
+"""Slots in the site's pages that other apps fill, so no template names another app.
+
+An app registers its parts in its ``AppConfig.ready()``::
+
+    from samizdat.publishing.panels import register_panel
+    register_panel("signature", "authenticity/_signature.html", order=100, slot="statement")
+
+A part is a template name (rendered with the page's context) or a callable
+``(context) -> str`` (its result is inserted as it is: escape what you build). Templates render
+a slot with ``{% load panels %}{% panels "statement" %}``. An app left out of
+``INSTALLED_APPS`` never runs its ``ready()``, so its parts are simply absent.
+
+Slots used by the site's templates:
+
+- ``head``: ``<head>`` contributions of public pages (syndication: canonical, hreflang, feeds);
+- ``header``: the end of the sections bar (search: the search form);
+- ``statement``: inside a statement's article, after its text and tags (authenticity);
+- ``statement_after``: below the article (discussion: the comments);
+- ``footer``: the site footer (authenticity: the signing key line).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+Renderer = str | Callable[[object], str]
+
+
+@dataclass(frozen=True)
+class Panel:
+    name: str
+    render: Renderer  # template name or callable(context) -> str
+    order: int
+    slot: str
+
+
+_slots: dict[str, dict[str, Panel]] = {}
+
+
+def register_panel(name: str, render: Renderer, order: int = 100, slot: str = "statement") -> None:
+    """Add (or, under the same name, replace) a part of ``slot``; lower ``order`` comes first."""
+    if not (isinstance(render, str) or callable(render)):
+        raise TypeError("a panel is a template name or a callable taking the context")
+    _slots.setdefault(slot, {})[name] = Panel(name, render, order, slot)
+
+
+def register_head(name: str, render: Renderer, order: int = 100) -> None:
+    """A contribution to the ``<head>`` of public pages."""
+    register_panel(name, render, order, slot="head")
+
+
+def unregister_panel(name: str, slot: str = "statement") -> None:
+    _slots.get(slot, {}).pop(name, None)
+
+
+def panels(slot: str) -> list[Panel]:
+    return sorted(_slots.get(slot, {}).values(), key=lambda p: (p.order, p.name))
