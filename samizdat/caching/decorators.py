@@ -88,6 +88,10 @@ def _statement_id(section: str, slug: str) -> int | None:
 
 def _token_usable(nonce: str, issued: str) -> bool:
     """Is the token in a cached copy still good for one comment?"""
+    from django.apps import apps
+
+    if not apps.is_installed("samizdat.discussion"):
+        return False
     from samizdat.discussion import captcha, conf
     from samizdat.discussion.models import SpentNonce
 
@@ -117,11 +121,11 @@ def still_fresh(request: HttpRequest, tag: str) -> str | None:
 
 def _issued_token(request: HttpRequest, statement_id: int) -> tuple[str, int] | None:
     """(nonce, issue time) of the captcha token the comment form was rendered with."""
-    from samizdat.discussion import captcha
-
     token = getattr(request, "comment_token", None)
     if not token:
         return None
+    from samizdat.discussion import captcha
+
     try:
         parsed = captcha.read_token(token, statement_id)
     except captcha.TokenError:

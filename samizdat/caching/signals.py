@@ -46,18 +46,27 @@ def comment_changed(sender, instance, **kwargs) -> None:
 
 
 def connect() -> None:
-    from samizdat.authenticity.models import StatementSignature
-    from samizdat.discussion.models import Comment, CommentPolicy
+    from django.apps import apps
+
     from samizdat.publishing.models import Image, Page, Section, Statement, Tag, TranslationGroup
     from samizdat.publishing.signals import translations_changed
 
-    for model in (Statement, Section, Tag, Page, Image, TranslationGroup, StatementSignature):
+    models = [Statement, Section, Tag, Page, Image, TranslationGroup]
+    if apps.is_installed("samizdat.authenticity"):
+        from samizdat.authenticity.models import StatementSignature
+
+        models.append(StatementSignature)
+    for model in models:
         uid = f"caching-{model.__name__}"
         post_save.connect(site_changed, sender=model, dispatch_uid=f"{uid}-save")
         post_delete.connect(site_changed, sender=model, dispatch_uid=f"{uid}-delete")
     m2m_changed.connect(site_changed, sender=Statement.tags.through, dispatch_uid="caching-tags")
     # link/unlink_translation are bulk updates (no post_save); the lifecycle says so after commit.
     translations_changed.connect(site_changed, dispatch_uid="caching-translations-changed")
+    if not apps.is_installed("samizdat.discussion"):
+        return
+    from samizdat.discussion.models import Comment, CommentPolicy
+
     post_save.connect(discussion_changed, sender=CommentPolicy, dispatch_uid="caching-cp-save")
     post_delete.connect(discussion_changed, sender=CommentPolicy, dispatch_uid="caching-cp-del")
     post_init.connect(remember_comment, sender=Comment, dispatch_uid="caching-comment-init")

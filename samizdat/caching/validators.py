@@ -51,6 +51,10 @@ def build() -> tuple[str, int]:
 
 
 def key_stamp() -> tuple[str, int]:
+    from django.apps import apps
+
+    if not apps.is_installed("samizdat.authenticity"):
+        return "-", 0
     from samizdat.authenticity.keys import public_key_path
 
     try:

@@ -29,7 +29,8 @@ def _epoch(value: dt.datetime | None) -> int | None:
 
 def next_time_change(at: int) -> int | None:
     """When the public site next changes without anybody saving anything, or None."""
-    from samizdat.discussion import conf
+    from django.apps import apps
+
     from samizdat.publishing.models import Statement
 
     moment = dt.datetime.fromtimestamp(at, tz=dt.UTC)
@@ -38,7 +39,11 @@ def next_time_change(at: int) -> int | None:
     ).order_by()
     upcoming = visible.filter(published_at__gt=moment).aggregate(t=Min("published_at"))["t"]
     candidates = [_epoch(upcoming)]
-    days = conf.close_after_days()
+    days = 0
+    if apps.is_installed("samizdat.discussion"):
+        from samizdat.discussion import conf
+
+        days = conf.close_after_days()
     if days:
         window = dt.timedelta(days=days)
         oldest_open = visible.filter(published_at__gt=moment - window).aggregate(

@@ -32,7 +32,7 @@ def site_context(language: str, content_version: str | None = None) -> dict:
     whichever process or cache filled it."""
     from samizdat.publishing.models import Page, Section
 
-    key = f"samizdat:nav:{language}:{content_version or _nav_version()}"
+    key = f"samizdat:nav:{language}:{_nav_version()}:{content_version or ''}"
     nav = cache.get(key)
     if nav is None:
         nav = {
