@@ -6,6 +6,9 @@ import os
 
 import pytest
 
+# The deployment test (root, nginx, a wheel build) runs only in `make test-deploy`.
+collect_ignore = [] if os.environ.get("SAMIZDAT_DEPLOY_TEST") == "1" else ["tests/deploy"]
+
 
 def pytest_report_header(config):
     url = os.environ.get("DATABASE_URL", "")
@@ -17,3 +20,19 @@ def make_statement(db):
     from samizdat.publishing.tests.factories import make_statement
 
     return make_statement
+
+
+@pytest.fixture
+def verified_login(db):
+    """``verified_login(client, user)``: signed in with password and second factor (admin tests)."""
+    from samizdat.accounts.testing import verified_login
+
+    return verified_login
+
+
+@pytest.fixture
+def admin_client(client, admin_user):
+    """pytest-django's ``admin_client``, signed in with a second factor too (the admin needs it)."""
+    from samizdat.accounts.testing import verified_login
+
+    return verified_login(client, admin_user)

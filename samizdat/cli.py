@@ -15,6 +15,10 @@ def main(argv: list[str] | None = None) -> None:
     from django.core.management import execute_from_command_line
 
     args = list(sys.argv[1:] if argv is None else argv)
+    if args[:1] in (["init"], ["demo"]):
+        from samizdat import firstrun
+
+        firstrun.active = True  # these two write the secret key; see settings._secret_key
     execute_from_command_line(["samizdat", *args])
 
 

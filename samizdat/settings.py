@@ -4,62 +4,61 @@ Every knob is an environment variable named ``SAMIZDAT_*`` (plus ``DATABASE_URL`
 see docs/configuration.md for the full list.
 """
 
-import os
 import secrets
+import warnings
 from pathlib import Path
 from urllib.parse import urlsplit
 
-import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
-from samizdat import languages
+from samizdat import firstrun, languages
+from samizdat.environment import Env
 
 BASE_DIR = Path(__file__).resolve().parent
-
-
-def env(name: str, default: str = "") -> str:
-    return os.environ.get(name, default)
-
-
-def env_bool(name: str, default: bool = False) -> bool:
-    value = os.environ.get(name)
-    if value is None:
-        return default
-    return value.strip().lower() in {"1", "true", "yes", "on"}
-
-
-def env_int(name: str, default: int) -> int:
-    try:
-        return int(os.environ.get(name, default))
-    except ValueError:
-        return default
-
+ENV = Env()
+# Short names for the strict readers (samizdat/environment.py): a malformed value stops start-up.
+env, env_bool, env_int, env_rate = ENV.str, ENV.bool, ENV.int, ENV.rate
 
 DATA_DIR = Path(env("SAMIZDAT_DATA_DIR", "./data")).resolve()
 SECRET_KEY_FILE = DATA_DIR / "secret_key"
-
-
-def _secret_key() -> tuple[str, bool]:
-    """Return (key, ephemeral). The key lives in the data dir, written by ``samizdat init``."""
-    if env("SAMIZDAT_SECRET_KEY"):
-        return env("SAMIZDAT_SECRET_KEY"), False
-    try:
-        return SECRET_KEY_FILE.read_text().strip(), False
-    except OSError:
-        return secrets.token_urlsafe(50), True
-
-
-SECRET_KEY, SECRET_KEY_EPHEMERAL = _secret_key()
 DEBUG = env_bool("SAMIZDAT_DEBUG", False)
-SITE_URL = env("SAMIZDAT_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
-SITE_NAME = env("SAMIZDAT_SITE_NAME", "")
-ONION_URL = env("SAMIZDAT_ONION_URL", "").rstrip("/")
 
-ALLOWED_HOSTS = [h for h in env("SAMIZDAT_ALLOWED_HOSTS", "").split(",") if h] or [
-    "127.0.0.1",
-    "localhost",
-    "[::1]",
-    "testserver",
-]
+
+def _secret_key() -> str:
+    """The key from SAMIZDAT_SECRET_KEY or the data dir's key file (written by ``samizdat init``).
+
+    Never generated per process outside debug: every worker and restart must sign alike.
+    ``init``/``demo`` start without one (``firstrun``) and set it once they have written it.
+    """
+    if env("SAMIZDAT_SECRET_KEY"):
+        return env("SAMIZDAT_SECRET_KEY")
+    try:
+        key = SECRET_KEY_FILE.read_text().strip()
+    except FileNotFoundError:
+        key = ""
+    except OSError as exc:
+        raise ImproperlyConfigured(
+            f"Cannot read the secret key file {SECRET_KEY_FILE}: {exc}"
+        ) from exc
+    if key or firstrun.active:
+        return key
+    if DEBUG:
+        warnings.warn("SAMIZDAT_DEBUG: no secret key file, using a per-process key", stacklevel=1)
+        return secrets.token_urlsafe(50)
+    raise ImproperlyConfigured(
+        f"No secret key at {SECRET_KEY_FILE}: run `samizdat init` once (with the same "
+        "SAMIZDAT_DATA_DIR) to write it, or set SAMIZDAT_SECRET_KEY."
+    )
+
+
+SECRET_KEY = _secret_key()
+SITE_URL = ENV.url("SAMIZDAT_SITE_URL", "http://127.0.0.1:8000")
+SITE_NAME = env("SAMIZDAT_SITE_NAME", "")
+ONION_URL = ENV.url("SAMIZDAT_ONION_URL", "")
+
+ALLOWED_HOSTS = ENV.list(
+    "SAMIZDAT_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]", "testserver"]
+)
 if SITE_URL:
     _host = urlsplit(SITE_URL).hostname
     if _host and _host not in ALLOWED_HOSTS:
@@ -68,6 +67,7 @@ CSRF_TRUSTED_ORIGINS = [SITE_URL] if SITE_URL.startswith("http") else []
 
 INSTALLED_APPS = [
     "samizdat.core",
+    "samizdat.accounts",
     "samizdat.publishing",
     "samizdat.discussion",
     "samizdat.search",
@@ -76,13 +76,17 @@ INSTALLED_APPS = [
     "samizdat.authenticity",
     "samizdat.importers",
     "samizdat.caching",
-    "django.contrib.admin",
+    "samizdat.accounts.adminconfig.StaffAdminConfig",  # django.contrib.admin, 2FA-gated
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "django_otp_webauthn",
 ]
 
 MIDDLEWARE = [
@@ -98,7 +102,9 @@ MIDDLEWARE = [
     "samizdat.core.methods.HttpMethodsMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "samizdat.accounts.middleware.StaffAccessMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -122,8 +128,12 @@ TEMPLATES = [
 ]
 
 # Database: SQLite in the data dir unless DATABASE_URL says otherwise.
-DATABASE_URL = env("DATABASE_URL", f"sqlite:///{DATA_DIR / 'samizdat.sqlite3'}")
-DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+DATABASES = {
+    "default": {
+        **ENV.database("DATABASE_URL", f"sqlite:///{DATA_DIR / 'samizdat.sqlite3'}"),
+        "CONN_MAX_AGE": 60,
+    }
+}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"]["OPTIONS"] = {
@@ -134,7 +144,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Cache: Redis when several app servers share rate limits, else files in the data dir.
-CACHE_URL = env("SAMIZDAT_CACHE_URL", "")
+CACHE_URL = ENV.cache_url("SAMIZDAT_CACHE_URL")
 if CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
     CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
@@ -151,7 +161,10 @@ else:
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
 
@@ -170,7 +183,7 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 FORMAT_MODULE_PATH = ["samizdat.formats"]
 USE_I18N = True
 USE_TZ = True
-TIME_ZONE = env("SAMIZDAT_TIME_ZONE", "UTC")
+TIME_ZONE = ENV.time_zone("SAMIZDAT_TIME_ZONE", "UTC")
 
 STATIC_URL = "static/"
 STATIC_ROOT = DATA_DIR / "static"
@@ -179,9 +192,14 @@ MEDIA_ROOT = DATA_DIR / "media"
 # Without nginx in front (demo, small sites) the app serves uploaded media itself.
 SERVE_MEDIA = env_bool("SAMIZDAT_SERVE_MEDIA", True)
 WHITENOISE_USE_FINDERS = True
+# Hashed static names (app.3f2a….css) so nginx and whitenoise can cache them for a year.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "samizdat.core.staticfiles.HashedStaticFiles"},
+}
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
-DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("SAMIZDAT_MAX_POST_BYTES", 10 * 1024 * 1024)
-IMAGE_MAX_BYTES = env_int("SAMIZDAT_IMAGE_MAX_BYTES", 15 * 1024 * 1024)
+DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("SAMIZDAT_MAX_POST_BYTES", 10 * 1024 * 1024, minimum=1)
+IMAGE_MAX_BYTES = env_int("SAMIZDAT_IMAGE_MAX_BYTES", 15 * 1024 * 1024, minimum=1)
 IMAGE_WIDTHS = (480, 960, 1600)
 
 # Email (console by default; SMTP when SAMIZDAT_EMAIL_HOST is set).
@@ -191,7 +209,7 @@ EMAIL_BACKEND = (
     if EMAIL_HOST
     else "django.core.mail.backends.console.EmailBackend"
 )
-EMAIL_PORT = env_int("SAMIZDAT_EMAIL_PORT", 587)
+EMAIL_PORT = env_int("SAMIZDAT_EMAIL_PORT", 587, minimum=1, maximum=65535)
 EMAIL_HOST_USER = env("SAMIZDAT_EMAIL_USER")
 EMAIL_HOST_PASSWORD = env("SAMIZDAT_EMAIL_PASSWORD")
 EMAIL_USE_TLS = env_bool("SAMIZDAT_EMAIL_USE_TLS", True)
@@ -206,28 +224,47 @@ _https = SITE_URL.startswith("https://")
 SESSION_COOKIE_SECURE = _https
 CSRF_COOKIE_SECURE = _https
 SESSION_COOKIE_HTTPONLY = True
-if env_bool("SAMIZDAT_BEHIND_PROXY", False):
+# Behind nginx: trust its X-Forwarded-Proto, and find the client in X-Forwarded-For
+# (samizdat.core.clientip): a count of proxies in front, or their networks.
+BEHIND_PROXY = env_bool("SAMIZDAT_BEHIND_PROXY", False)
+if BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 # An https site answers plain http with a redirect to its own address (never to a Host a
 # client sent) and tells browsers to stay on https (HSTS; 0 turns it off). See docs/http.md.
 SECURE_SSL_REDIRECT = _https
 SECURE_SSL_HOST = urlsplit(SITE_URL).netloc if _https else None
-SECURE_HSTS_SECONDS = env_int("SAMIZDAT_HSTS_SECONDS", 365 * 24 * 3600) if _https else 0
+SECURE_HSTS_SECONDS = env_int("SAMIZDAT_HSTS_SECONDS", 365 * 24 * 3600, minimum=0) if _https else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SAMIZDAT_HSTS_SUBDOMAINS", False)
 SECURE_HSTS_PRELOAD = False
 # URLs never take a prefix from the request (a client's SCRIPT_NAME header); the site is
 # served at the root of its host.
 FORCE_SCRIPT_NAME = ""
+TRUSTED_PROXIES = ENV.proxies("SAMIZDAT_TRUSTED_PROXIES")
+
+# `samizdat serve` (gunicorn) defaults.
+SERVE_HOST = env("SAMIZDAT_HOST", "127.0.0.1")
+SERVE_PORT = env_int("SAMIZDAT_PORT", 8000, minimum=1, maximum=65535)
+SERVE_WORKERS = env_int("SAMIZDAT_WORKERS", 2, minimum=1)
+FORWARDED_ALLOW_IPS = ENV.addresses("SAMIZDAT_FORWARDED_ALLOW_IPS", "127.0.0.1")
+# `samizdat init`: the admin account it creates (never prompts).
+ADMIN_USER = env("SAMIZDAT_ADMIN_USER")
+ADMIN_EMAIL = env("SAMIZDAT_ADMIN_EMAIL")
+ADMIN_PASSWORD = env("SAMIZDAT_ADMIN_PASSWORD")
 
 # Publishing
-STATEMENTS_PER_PAGE = env_int("SAMIZDAT_STATEMENTS_PER_PAGE", 10)
-HOME_STATEMENTS = env_int("SAMIZDAT_HOME_STATEMENTS", 10)
+STATEMENTS_PER_PAGE = env_int("SAMIZDAT_STATEMENTS_PER_PAGE", 10, minimum=1)
+HOME_STATEMENTS = env_int("SAMIZDAT_HOME_STATEMENTS", 10, minimum=1)
 
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env("SAMIZDAT_LOG_LEVEL", "WARNING")},
+    "root": {
+        "handlers": ["console"],
+        "level": ENV.choice(
+            "SAMIZDAT_LOG_LEVEL", "WARNING", {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}
+        ),
+    },
 }
 
 # --- authenticity: minisign key pair and statement signatures (docs/signed-statements.md) ---
@@ -245,45 +282,26 @@ COMMENT_IP_RETENTION_DAYS = env_int("SAMIZDAT_COMMENT_IP_RETENTION_DAYS", 30)
 COMMENT_MIN_SECONDS = env_int("SAMIZDAT_COMMENT_MIN_SECONDS", 5)  # form render → submit
 COMMENT_TOKEN_MAX_AGE = env_int("SAMIZDAT_COMMENT_TOKEN_MAX_AGE", 4 * 3600)  # seconds
 # Rate limits as "count/seconds": saved comments per client, all posts per client, per statement.
-COMMENT_RATE_CLIENT = env("SAMIZDAT_COMMENT_RATE_CLIENT", "5/600")
-COMMENT_RATE_ATTEMPTS = env("SAMIZDAT_COMMENT_RATE_ATTEMPTS", "20/600")
-COMMENT_RATE_STATEMENT = env("SAMIZDAT_COMMENT_RATE_STATEMENT", "30/3600")
+COMMENT_RATE_CLIENT = env_rate("SAMIZDAT_COMMENT_RATE_CLIENT", "5/600")
+COMMENT_RATE_ATTEMPTS = env_rate("SAMIZDAT_COMMENT_RATE_ATTEMPTS", "20/600")
+COMMENT_RATE_STATEMENT = env_rate("SAMIZDAT_COMMENT_RATE_STATEMENT", "30/3600")
 COMMENT_MAX_LINKS = env_int("SAMIZDAT_COMMENT_MAX_LINKS", 2)  # more links → held
 COMMENT_MODERATE_FIRST = env_bool("SAMIZDAT_COMMENT_MODERATE_FIRST", True)
 COMMENT_MODERATE_ALL = env_bool("SAMIZDAT_COMMENT_MODERATE_ALL", False)
-# Behind a reverse proxy: the request header with the client address, e.g. HTTP_X_REAL_IP.
-COMMENT_CLIENT_IP_HEADER = env("SAMIZDAT_CLIENT_IP_HEADER", "")
 
 # --- Mail and background tasks (samizdat.core.mail, `samizdat worker`; docs/configuration.md) ---
 # Mail is never sent inside a request: it is queued as a task (Django's tasks API, the
 # django-tasks backport) and sent by `samizdat worker`, which `samizdat serve` starts too.
 
 
-def _env_number(name: str, default: float, *, minimum: float, integer: bool = False) -> float:
-    from django.core.exceptions import ImproperlyConfigured
-
-    raw = os.environ.get(name)
-    if raw is None or raw.strip() == "":
-        return default
-    try:
-        value = int(raw) if integer else float(raw)
-    except ValueError:
-        raise ImproperlyConfigured(f"{name}={raw!r} is not a number.") from None
-    if not value >= minimum:  # also refuses nan
-        raise ImproperlyConfigured(f"{name}={raw!r} must be at least {minimum}.")
-    return value
-
-
 # "database" (default: the site's own database, one machine or several sharing it) or
 # "rq" (Redis Queue: SAMIZDAT_TASKS_REDIS_URL, default SAMIZDAT_CACHE_URL).
-TASKS_BACKEND = env("SAMIZDAT_TASKS_BACKEND", "database").strip().lower()
+TASKS_BACKEND = ENV.choice("SAMIZDAT_TASKS_BACKEND", "database", {"database", "rq"})
 INSTALLED_APPS += ["django_tasks", "django_tasks_db"]
 if TASKS_BACKEND == "database":
     TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
-elif TASKS_BACKEND == "rq":
-    from django.core.exceptions import ImproperlyConfigured
-
-    TASKS_REDIS_URL = env("SAMIZDAT_TASKS_REDIS_URL", CACHE_URL)
+else:  # rq
+    TASKS_REDIS_URL = ENV.cache_url("SAMIZDAT_TASKS_REDIS_URL") or CACHE_URL
     if not TASKS_REDIS_URL.startswith(("redis://", "rediss://", "unix://")):
         raise ImproperlyConfigured(
             "SAMIZDAT_TASKS_BACKEND=rq needs SAMIZDAT_TASKS_REDIS_URL (or SAMIZDAT_CACHE_URL) "
@@ -292,14 +310,46 @@ elif TASKS_BACKEND == "rq":
     INSTALLED_APPS += ["django_rq"]
     RQ_QUEUES = {"default": {"URL": TASKS_REDIS_URL}}
     TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
-else:
-    from django.core.exceptions import ImproperlyConfigured
-
-    raise ImproperlyConfigured(f"SAMIZDAT_TASKS_BACKEND={TASKS_BACKEND!r}: use 'database' or 'rq'.")
 # Seconds an SMTP connection may wait for the server (Django's default is to wait forever).
-EMAIL_TIMEOUT = _env_number("SAMIZDAT_EMAIL_TIMEOUT", 10, minimum=0.1)
+EMAIL_TIMEOUT = ENV.number("SAMIZDAT_EMAIL_TIMEOUT", 10, minimum=0.1)
 # A temporary mail failure is retried this many times in all, after 1, 4, 16 … × the base delay.
-MAIL_MAX_ATTEMPTS = int(_env_number("SAMIZDAT_MAIL_MAX_ATTEMPTS", 6, minimum=1, integer=True))
-MAIL_RETRY_SECONDS = _env_number("SAMIZDAT_MAIL_RETRY_SECONDS", 60, minimum=0)
+MAIL_MAX_ATTEMPTS = env_int("SAMIZDAT_MAIL_MAX_ATTEMPTS", 6, minimum=1)
+MAIL_RETRY_SECONDS = ENV.number("SAMIZDAT_MAIL_RETRY_SECONDS", 60, minimum=0)
 # Days a reply-notification request waits for its confirmation link before it is forgotten.
-COMMENT_CONFIRM_DAYS = int(_env_number("SAMIZDAT_COMMENT_CONFIRM_DAYS", 7, minimum=1, integer=True))
+COMMENT_CONFIRM_DAYS = env_int("SAMIZDAT_COMMENT_CONFIRM_DAYS", 7, minimum=1)
+
+
+# --- accounts: staff two-factor sign-in, throttling, sessions, audit (docs/accounts.md) ---
+from urllib.parse import urlsplit as _urlsplit  # noqa: E402
+
+# Staff sessions end after this long without a request, and this long after signing in.
+STAFF_SESSION_IDLE = env_int("SAMIZDAT_STAFF_SESSION_IDLE", 30 * 60, minimum=1)
+STAFF_SESSION_MAX = env_int("SAMIZDAT_STAFF_SESSION_MAX", 12 * 3600, minimum=1)
+# Sessions are database rows keyed by SHA-256 of the cookie's key (see accounts/sessions.py).
+SESSION_ENGINE = "samizdat.accounts.sessions"
+SESSION_COOKIE_AGE = STAFF_SESSION_IDLE
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_HTTPONLY = True
+LOGIN_URL = "admin:login"
+# Sign-in throttling: free failures before delays start (then 1 s, 2 s, 4 s … up to the
+# maximum), failures per day before a name / an address is locked out, and for how long.
+LOGIN_FREE_FAILURES = env_int("SAMIZDAT_LOGIN_FREE_FAILURES", 3, minimum=0)
+LOGIN_MAX_DELAY = env_int("SAMIZDAT_LOGIN_MAX_DELAY", 300, minimum=1)
+LOGIN_ACCOUNT_LOCKOUT = env_int("SAMIZDAT_LOGIN_ACCOUNT_LOCKOUT", 10, minimum=1)
+LOGIN_ADDRESS_LOCKOUT = env_int("SAMIZDAT_LOGIN_ADDRESS_LOCKOUT", 30, minimum=1)
+LOGIN_LOCKOUT_SECONDS = env_int("SAMIZDAT_LOGIN_LOCKOUT_SECONDS", 24 * 3600, minimum=1)
+# django-otp and django-otp-webauthn (passkeys as a second factor only, for the site's host).
+OTP_TOTP_ISSUER = SITE_NAME or SITE_NAMES.get("en") or _urlsplit(SITE_URL).hostname or "samizdat"
+OTP_TOTP_THROTTLE_FACTOR = 1
+# Browsers offer passkeys on https sites only (and on http://localhost): a plain-http site
+# (the demo) gets them at http://localhost:PORT.
+_site = _urlsplit(SITE_URL)
+if _site.scheme == "https" or _site.hostname == "localhost":
+    OTP_WEBAUTHN_RP_ID = _site.hostname or "localhost"
+    OTP_WEBAUTHN_ALLOWED_ORIGINS = [SITE_URL]
+else:
+    OTP_WEBAUTHN_RP_ID = "localhost"
+    OTP_WEBAUTHN_ALLOWED_ORIGINS = [f"http://localhost:{_site.port or 80}"]
+OTP_WEBAUTHN_RP_NAME = OTP_TOTP_ISSUER
+OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False

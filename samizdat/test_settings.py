@@ -1,9 +1,23 @@
 """Test settings: the real settings with an in-memory cache and a throwaway media dir."""
 
+import os
 import tempfile
 from pathlib import Path
 
-from samizdat.settings import *  # noqa: F403
+from samizdat import firstrun
+
+firstrun.active = True  # the suite needs no key file; it sets its own key below
+from samizdat.settings import *  # noqa: E402, F403
+
+firstrun.active = False
+SECRET_KEY = "test-only-secret-key-not-for-any-site-0123456789abcdefghijklmnop"
+# Commands the tests run in subprocesses get the same key (tests of the key file drop it).
+os.environ.setdefault("SAMIZDAT_SECRET_KEY", SECRET_KEY)
+# Plain names in tests (the deploy test checks the hashed, collected names).
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

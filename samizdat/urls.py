@@ -20,6 +20,9 @@ def installed(app: str, route: str, urls: str = "urls") -> list:
 
 
 urlpatterns = [
+    # Second-factor pages, open to a staff session that has passed its password only.
+    path("admin/2fa/", include("samizdat.accounts.urls")),
+    path("admin/2fa/webauthn/", include("samizdat.accounts.webauthn")),
     path("admin/", admin.site.urls),
     *installed("syndication", "", "urls_root"),
     *installed("authenticity", "", "urls_root"),

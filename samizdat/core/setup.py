@@ -29,6 +29,26 @@ def ensure_data_dir() -> Path:
     return data_dir
 
 
+class WeakPassword(ValueError):
+    """The admin password fails the site's password validators (the message says why)."""
+
+
+def check_admin_password(username: str, email: str, password: str) -> None:
+    """Apply AUTH_PASSWORD_VALIDATORS to the would-be admin; raise WeakPassword if refused."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.password_validation import validate_password
+    from django.core.exceptions import ValidationError
+    from django.utils import translation
+
+    user = get_user_model()(username=username, email=email)
+    try:
+        with translation.override("en"):  # the console speaks English, like the rest of init
+            validate_password(password, user)
+    except ValidationError as exc:
+        with translation.override("en"):
+            raise WeakPassword(" ".join(str(m) for m in exc.messages)) from exc
+
+
 def ensure_admin(username: str, email: str, password: str) -> str:
     """Create the admin account if missing; never prompts. Returns what was done."""
     from django.contrib.auth import get_user_model
@@ -36,5 +56,6 @@ def ensure_admin(username: str, email: str, password: str) -> str:
     User = get_user_model()
     if User.objects.filter(username=username).exists():
         return "exists"
+    check_admin_password(username, email, password)
     User.objects.create_superuser(username=username, email=email, password=password)
     return "created"

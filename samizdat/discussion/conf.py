@@ -66,7 +66,3 @@ def attempt_rate() -> Rate:
 
 def statement_rate() -> Rate:
     return parse_rate(get("COMMENT_RATE_STATEMENT", "30/3600"), Rate(30, 3600))
-
-
-def client_ip_header() -> str:
-    return str(get("COMMENT_CLIENT_IP_HEADER", "") or "")

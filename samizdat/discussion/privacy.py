@@ -22,19 +22,9 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
-from . import conf
-
 AUTHOR_COOKIE = "samizdat_commenter"
 AUTHOR_COOKIE_SALT = "samizdat.discussion.author"
 AUTHOR_COOKIE_MAX_AGE = 365 * 24 * 3600
-
-
-def client_ip(request: HttpRequest) -> str:
-    """The client address: REMOTE_ADDR, or the configured proxy header's first entry."""
-    header = conf.client_ip_header()
-    raw = request.META.get(header, "") if header else ""
-    raw = raw.split(",")[0].strip() if raw else request.META.get("REMOTE_ADDR", "")
-    return raw[:100]
 
 
 def network_key(ip: str) -> str:

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from samizdat.core.clientip import client_ip
 from samizdat.publishing.models import Statement
 from samizdat.publishing.views import get_public_statement
 
@@ -86,7 +87,7 @@ def post_comment(request: HttpRequest, statement_id: int) -> HttpResponse:
         return _unavailable(request, post, CLOSED, 403, statement)
 
     form = CommentForm(post, statement=statement)
-    client_hash = privacy.ip_hash(privacy.client_ip(request))
+    client_hash = privacy.ip_hash(client_ip(request))
     too_many_attempts = spam.over_rate("attempt", client_hash, conf.attempt_rate())
     valid = form.is_valid()
     if request.headers.get("Sec-Fetch-Site") == "cross-site":

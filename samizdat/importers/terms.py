@@ -7,13 +7,24 @@ from __future__ import annotations
 
 from urllib.parse import unquote
 
-from django.utils.translation import override
+from django.utils.translation import gettext, override
+
+from samizdat import languages
 
 from . import writes, wxr
 from .content import plain_title
 from .slugs import ascii_slug, unicode_slug
 
-FALLBACK_SECTION = ("archive", {"ru": "Архив", "kk": "Мұрағат", "en": "Archive"})
+FALLBACK_SLUG = "archive"
+
+
+def fallback_section_names() -> dict[str, str]:
+    """The name of the section for posts without a category, in every enabled language."""
+    names = {}
+    for code in languages.codes():
+        with override(code):
+            names[code] = gettext("Archive")
+    return names
 
 
 class Taxonomy:
@@ -71,13 +82,13 @@ class Taxonomy:
             if slug or unicode_slug(label):
                 tags.append(self.tag(slug or unicode_slug(label), label))
         if section is None:
-            if FALLBACK_SECTION[0] not in self.sections:
-                self.sections[FALLBACK_SECTION[0]], created = writes.ensure_section(
-                    *FALLBACK_SECTION
+            if FALLBACK_SLUG not in self.sections:
+                self.sections[FALLBACK_SLUG], created = writes.ensure_section(
+                    FALLBACK_SLUG, fallback_section_names()
                 )
                 self.report.count("section", "created" if created else "unchanged")
             self.report.note("posts without a category (put in 'archive')")
-            section = self.sections[FALLBACK_SECTION[0]]
+            section = self.sections[FALLBACK_SLUG]
         return section, list({t.pk: t for t in tags}.values())
 
     def _translated(self, term: wxr.Term) -> tuple[str, dict[str, str]]:

@@ -1,6 +1,7 @@
 """The console command on a fresh data directory, run as a user would run it."""
 
 import os
+import re
 import sqlite3
 import stat
 import subprocess
@@ -74,6 +75,10 @@ def test_demo_setup_is_idempotent(tmp_path):
     assert first.returncode == 0, first.stderr
     second = run("demo", "--no-serve", data_dir=tmp_path)
     assert second.returncode == 0, second.stderr
+    # the demo admin's second factor: printed next to the password, the same on every run
+    secret = re.search(r"secret ([A-Z2-7]{32})", first.stdout).group(1)
+    assert "otpauth://totp/" in first.stdout and f"secret {secret}" in second.stdout
+    assert stat.S_IMODE((tmp_path / "demo-admin-totp").stat().st_mode) == 0o600
     db = sqlite3.connect(tmp_path / "samizdat.sqlite3")
     assert db.execute("select count(*) from publishing_statement").fetchone()[0] == 14
     assert db.execute("select count(*) from publishing_image").fetchone()[0] == 2
@@ -85,12 +90,12 @@ def test_demo_setup_is_idempotent(tmp_path):
 
 
 def test_serve_refuses_without_init(tmp_path):
-    result = run("serve", "--port", "0", data_dir=tmp_path / "nothing")
+    result = run("serve", "--port", "0", data_dir=tmp_path / "nothing", SAMIZDAT_SECRET_KEY="")
     assert result.returncode != 0
     assert "samizdat init" in result.stderr
 
 
 def test_pass_through_to_django_commands(tmp_path):
-    result = run("check", data_dir=tmp_path)
+    result = run("check", data_dir=tmp_path, SAMIZDAT_SECRET_KEY="a-key-from-a-secrets-manager")
     assert result.returncode == 0, result.stderr
     assert "no issues" in result.stdout

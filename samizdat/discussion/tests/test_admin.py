@@ -6,6 +6,7 @@ import pytest
 from django.contrib.auth.models import Group, Permission
 from django.core import mail
 
+from samizdat.accounts.testing import verified_login
 from samizdat.discussion.models import BlockedTerm, Comment, Reason
 
 pytestmark = pytest.mark.django_db
@@ -70,7 +71,7 @@ def test_moderators_group_has_comment_permissions():
     ],
 )
 def test_changelist_filters(client, moderator, comments, query, names):
-    client.force_login(moderator)
+    verified_login(client, moderator)
     response = client.get(f"{CHANGELIST}?{query}")
     assert response.status_code == 200
     shown = {c.name for c in response.context["cl"].result_list}
@@ -78,7 +79,7 @@ def test_changelist_filters(client, moderator, comments, query, names):
 
 
 def test_filter_by_statement(client, moderator, comments):
-    client.force_login(moderator)
+    verified_login(client, moderator)
     response = client.get(f"{CHANGELIST}?statement__id__exact={comments[0].statement_id}")
     assert {c.name for c in response.context["cl"].result_list} == {"n0", "n1", "n2"}
 
@@ -88,7 +89,7 @@ def test_filter_by_statement(client, moderator, comments):
     [("mark_approved", "approved"), ("mark_spam", "spam"), ("mark_removed", "removed")],
 )
 def test_bulk_actions(client, moderator, comments, action, status):
-    client.force_login(moderator)
+    verified_login(client, moderator)
     ids = [str(comments[0].pk), str(comments[1].pk)]
     response = client.post(CHANGELIST, {"action": action, "_selected_action": ids}, follow=True)
     assert response.status_code == 200
@@ -108,7 +109,7 @@ def test_approving_a_reply_notifies_the_parent_author(
     reply = Comment.objects.create(
         statement=parent.statement, parent=parent, depth=1, language="ru", name="r", text="ответ"
     )
-    client.force_login(moderator)
+    verified_login(client, moderator)
     with django_capture_on_commit_callbacks(execute=True):
         client.post(CHANGELIST, {"action": "mark_approved", "_selected_action": [reply.pk]})
     expected = [["p@example.org"]] if confirmed else []  # double opt-in: confirmed only
@@ -120,7 +121,7 @@ def test_approving_a_reply_notifies_the_parent_author(
 
 
 def test_changing_status_in_the_form_records_the_moderator(client, moderator, comments):
-    client.force_login(moderator)
+    verified_login(client, moderator)
     c = comments[0]
     response = client.post(
         f"{CHANGELIST}{c.pk}/change/", {"name": c.name, "text": c.text, "status": "approved"}
@@ -131,13 +132,13 @@ def test_changing_status_in_the_form_records_the_moderator(client, moderator, co
 
 
 def test_change_page_shows_reasons_in_words(client, moderator, comments):
-    client.force_login(moderator)
+    verified_login(client, moderator)
     html = client.get(f"{CHANGELIST}{comments[1].pk}/change/").content.decode()
     assert "too many links" in html or "слишком много ссылок" in html
 
 
 def test_admin_index_shows_the_queue_count(client, moderator, comments):
-    client.force_login(moderator)
+    verified_login(client, moderator)
     html = client.get("/admin/").content.decode()
     assert 'class="discussion-queue"' in html
     assert f"{CHANGELIST}?status__exact=pending" in html
@@ -146,12 +147,12 @@ def test_admin_index_shows_the_queue_count(client, moderator, comments):
 
 def test_admin_index_hides_the_count_without_permission(client, django_user_model, comments):
     user = django_user_model.objects.create_user("editor", "e@example.org", "pw", is_staff=True)
-    client.force_login(user)
+    verified_login(client, user)
     assert 'class="discussion-queue"' not in client.get("/admin/").content.decode()
 
 
 def test_blocklist_is_editable(client, moderator):
-    client.force_login(moderator)
+    verified_login(client, moderator)
     response = client.post(
         "/admin/discussion/blockedterm/add/",
         {"term": "spam.example", "kind": "domain", "action": "spam", "note": ""},
@@ -173,7 +174,7 @@ def test_change_page_never_shows_the_subscriber_address(client, moderator, comme
     comment.email, comment.notify_replies, comment.email_hash = "sub@example.org", True, "h" * 64
     comment.email_confirmed = True
     comment.save()
-    client.force_login(moderator)
+    verified_login(client, moderator)
     html = client.get(f"{CHANGELIST}{comment.pk}/change/").content.decode()
     assert "sub@example.org" not in html and "h" * 64 not in html
     assert "адрес подтверждён" in html

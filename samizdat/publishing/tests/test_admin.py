@@ -5,6 +5,7 @@ from django.contrib.auth.models import Group, User
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image as PILImage
 
+from samizdat.accounts.testing import verified_login
 from samizdat.publishing.models import Image, Statement
 from samizdat.publishing.tests.factories import make_section, make_statement
 
@@ -15,7 +16,7 @@ pytestmark = pytest.mark.django_db
 def editor(client):
     user = User.objects.create_user("ed", password="pw-12345-xx", is_staff=True)
     user.groups.add(Group.objects.get(name="Editors"))
-    client.force_login(user)
+    verified_login(client, user)
     return user
 
 
@@ -127,7 +128,7 @@ def test_image_upload_refuses_a_non_image(client, editor):
 def test_section_slug_cannot_shadow_site_urls(client, editor):
     make_section()
     user = User.objects.create_superuser("root", password="pw-12345-xx")
-    client.force_login(user)
+    verified_login(client, user)
     response = client.post(
         "/admin/publishing/section/add/",
         {"slug": "tags", "name_ru": "a", "name_kk": "b", "name_en": "c", "order": 0},

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone, translation
 
+from samizdat.accounts.testing import verified_login
 from samizdat.core import periodic
 from samizdat.publishing import lifecycle, signals
 from samizdat.publishing.models import Statement, TranslationGroup
@@ -222,7 +223,7 @@ def test_the_admin_saves_through_the_lifecycle(
 
     editor = django_user_model.objects.create_user("ed", password="pw-12345-xx", is_staff=True)
     editor.groups.add(Group.objects.get(name="Editors"))
-    client.force_login(editor)
+    verified_login(client, editor)
     source = make_statement(language="ru")
     heard.clear()
     with django_capture_on_commit_callbacks(execute=True):

@@ -8,14 +8,14 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
 from samizdat import languages
+from samizdat.accounts.testing import verified_login
 from samizdat.publishing.models import Section, Statement, TranslationGroup
 from samizdat.publishing.tests.factories import make_statement
 
 
 @pytest.fixture
 def admin_client(client, db):
-    client.force_login(User.objects.create_superuser("root", password="pw-12345-xx"))
-    return client
+    return verified_login(client, User.objects.create_superuser("root", password="pw-12345-xx"))
 
 
 @pytest.mark.django_db

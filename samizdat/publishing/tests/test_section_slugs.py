@@ -6,6 +6,7 @@ from django.contrib.auth.models import User
 from django.urls import include, path
 from django.utils.text import slugify
 
+from samizdat.accounts.testing import verified_login
 from samizdat.publishing.models import Section, reserved_slugs
 from samizdat.publishing.tests.factories import make_statement
 
@@ -17,8 +18,7 @@ ROUTE_SLUGS = sorted(s for s in reserved_slugs() if slugify(s) == s)
 
 @pytest.fixture
 def admin(client):
-    client.force_login(User.objects.create_superuser("root", password="pw-12345-xx"))
-    return client
+    return verified_login(client, User.objects.create_superuser("root", password="pw-12345-xx"))
 
 
 def add_section(client, slug):

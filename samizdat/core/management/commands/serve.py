@@ -11,9 +11,28 @@ import os
 import signal
 import subprocess
 import sys
+import tempfile
+from pathlib import Path
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
+
+# A unix socket path must fit in sun_path (108 bytes on Linux).
+MAX_SOCKET_PATH = 100
+
+
+def run_dir(port: int) -> Path:
+    """This instance's own directory for gunicorn's control socket, pid and heartbeat files.
+
+    gunicorn's default control socket is one per user (~/.gunicorn/gunicorn.ctl), so a second
+    instance on the host would take it over; each site (data dir) and port gets its own.
+    """
+    path = Path(settings.DATA_DIR) / "run" / f"serve-{port}"
+    if len(str(path / "gunicorn.ctl")) > MAX_SOCKET_PATH:
+        return Path(tempfile.mkdtemp(prefix=f"samizdat-serve-{port}-"))
+    path.mkdir(parents=True, exist_ok=True, mode=0o700)
+    os.chmod(path, 0o700)
+    return path
 
 
 class Command(BaseCommand):
@@ -22,23 +41,18 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--host", default=os.environ.get("SAMIZDAT_HOST", "127.0.0.1"))
-        parser.add_argument("--port", type=int, default=int(os.environ.get("SAMIZDAT_PORT", 8000)))
-        parser.add_argument(
-            "--workers", type=int, default=int(os.environ.get("SAMIZDAT_WORKERS", 2))
-        )
+        parser.add_argument("--host", default=settings.SERVE_HOST)
+        parser.add_argument("--port", type=int, default=settings.SERVE_PORT)
+        parser.add_argument("--workers", type=int, default=settings.SERVE_WORKERS)
         parser.add_argument("--timeout", type=int, default=30)
         parser.add_argument(
             "--no-worker",
             action="store_true",
-            help="do not start the background worker (run `samizdat worker` separately)",
+            help="do not start the background worker (systemd runs `samizdat worker` itself)",
         )
 
     def handle(self, *args, **options):
-        if settings.SECRET_KEY_EPHEMERAL and not settings.SECRET_KEY_FILE.exists():
-            raise CommandError(
-                f"No secret key at {settings.SECRET_KEY_FILE}. Run `samizdat init` first."
-            )
+        run = run_dir(options["port"])
         argv = [
             sys.executable,
             "-m",
@@ -50,13 +64,19 @@ class Command(BaseCommand):
             str(options["workers"]),
             "--timeout",
             str(options["timeout"]),
+            "--control-socket",
+            str(run / "gunicorn.ctl"),
+            "--pid",
+            str(run / "gunicorn.pid"),
+            "--worker-tmp-dir",
+            str(run),
             "--access-logfile",
             "-",
             # The access log records no client address (privacy of readers and commenters).
             "--access-logformat",
             '%(t)s "%(r)s" %(s)s %(b)s %(L)ss',
             "--forwarded-allow-ips",
-            os.environ.get("SAMIZDAT_FORWARDED_ALLOW_IPS", "127.0.0.1"),
+            settings.FORWARDED_ALLOW_IPS,
             # No request header becomes SCRIPT_NAME or PATH_INFO, whoever sends it (gunicorn
             # trusts those two from forwarded-allow-ips by default; docs/http.md).
             "--forwarder-headers",
