@@ -13,7 +13,12 @@ VIEW_METHODS = {
     "discussion:unsubscribe": (*READ, "POST"),
     "discussion:confirm": (*READ, "POST"),
 }
-NAMESPACE_METHODS = {"admin": (*READ, "POST")}
+# The admin and the staff sign-in pages (accounts, passkeys) handle their own forms.
+NAMESPACE_METHODS = {
+    "admin": (*READ, "POST"),
+    "accounts": (*READ, "POST"),
+    "otp_webauthn": (*READ, "POST"),
+}
 
 
 def allowed_methods(request: HttpRequest) -> tuple[str, ...]:
@@ -25,7 +30,7 @@ def allowed_methods(request: HttpRequest) -> tuple[str, ...]:
             return READ
     if match.view_name in VIEW_METHODS:
         return VIEW_METHODS[match.view_name]
-    for namespace in match.namespaces[:1]:
+    for namespace in match.namespaces:
         if namespace in NAMESPACE_METHODS:
             return NAMESPACE_METHODS[namespace]
     return READ
