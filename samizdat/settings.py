@@ -7,6 +7,7 @@ see docs/configuration.md for the full list.
 import secrets
 import warnings
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -59,8 +60,6 @@ ALLOWED_HOSTS = ENV.list(
     "SAMIZDAT_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]", "testserver"]
 )
 if SITE_URL:
-    from urllib.parse import urlsplit
-
     _host = urlsplit(SITE_URL).hostname
     if _host and _host not in ALLOWED_HOSTS:
         ALLOWED_HOSTS.append(_host)
@@ -76,6 +75,7 @@ INSTALLED_APPS = [
     "samizdat.mirror",
     "samizdat.authenticity",
     "samizdat.importers",
+    "samizdat.caching",
     "samizdat.accounts.adminconfig.StaffAdminConfig",  # django.contrib.admin, 2FA-gated
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -92,11 +92,14 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "samizdat.core.middleware.SecurityHeadersMiddleware",
+    "django.middleware.http.ConditionalGetMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "samizdat.caching.middleware.PrivateByDefaultMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "samizdat.core.prefix.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "samizdat.importers.middleware.OldUrlRedirectMiddleware",
+    "samizdat.core.methods.HttpMethodsMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
@@ -226,6 +229,16 @@ SESSION_COOKIE_HTTPONLY = True
 BEHIND_PROXY = env_bool("SAMIZDAT_BEHIND_PROXY", False)
 if BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# An https site answers plain http with a redirect to its own address (never to a Host a
+# client sent) and tells browsers to stay on https (HSTS; 0 turns it off). See docs/http.md.
+SECURE_SSL_REDIRECT = _https
+SECURE_SSL_HOST = urlsplit(SITE_URL).netloc if _https else None
+SECURE_HSTS_SECONDS = env_int("SAMIZDAT_HSTS_SECONDS", 365 * 24 * 3600, minimum=0) if _https else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SAMIZDAT_HSTS_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = False
+# URLs never take a prefix from the request (a client's SCRIPT_NAME header); the site is
+# served at the root of its host.
+FORCE_SCRIPT_NAME = ""
 TRUSTED_PROXIES = ENV.proxies("SAMIZDAT_TRUSTED_PROXIES")
 
 # `samizdat serve` (gunicorn) defaults.

@@ -7,6 +7,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import get_language
 
+from samizdat.caching.decorators import public_file
 from samizdat.publishing.models import Statement
 
 from . import keyring
@@ -35,11 +36,13 @@ def _statement(section: str, slug: str) -> Statement:
     )
 
 
+@public_file
 def statement_text(request: HttpRequest, section: str, slug: str) -> HttpResponse:
     """The canonical text as it is now (the signed one, while the signature is current)."""
     return _plain(canonical_bytes(_statement(section, slug)))
 
 
+@public_file
 def statement_signature(request: HttpRequest, section: str, slug: str) -> HttpResponse:
     """The signature only while it verifies over statement.txt and its key is trusted: after
     an edit (stale) or a revocation this is a 404, never a mismatching pair."""
@@ -50,6 +53,7 @@ def statement_signature(request: HttpRequest, section: str, slug: str) -> HttpRe
     return _plain(signature.minisig.encode("utf-8"))
 
 
+@public_file
 def public_key(request: HttpRequest) -> HttpResponse:
     """The minisign public key file, byte for byte."""
     key = site_public_key()

@@ -26,10 +26,13 @@ def bump_nav_version(**kwargs) -> None:
         cache.set(NAV_CACHE_VERSION_KEY, 2, None)
 
 
-def site_context(language: str) -> dict:
+def site_context(language: str, content_version: str | None = None) -> dict:
+    """``content_version``: the site's content version this request is validated by (see
+    samizdat.caching); keyed by it, the navigation is never older than the page's ETag says,
+    whichever process or cache filled it."""
     from samizdat.publishing.models import Page, Section
 
-    key = f"samizdat:nav:{language}:{_nav_version()}"
+    key = f"samizdat:nav:{language}:{_nav_version()}:{content_version or ''}"
     nav = cache.get(key)
     if nav is None:
         nav = {

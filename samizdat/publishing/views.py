@@ -9,6 +9,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
 from samizdat import languages
+from samizdat.caching.decorators import public_page, statement_page
 
 from .models import Page, Section, Statement, Tag
 
@@ -28,6 +29,7 @@ def _paginate(queryset: QuerySet, page: int) -> tuple:
     return paginator, page_obj
 
 
+@public_page
 def home(request: HttpRequest) -> HttpResponse:
     statements = list(
         Statement.objects.published()
@@ -37,6 +39,7 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "publishing/home.html", {"statements": statements})
 
 
+@public_page
 def section(request: HttpRequest, section: str, page: int = 1) -> HttpResponse:
     section_obj = get_object_or_404(Section, slug=section)
     queryset = (
@@ -53,6 +56,7 @@ def section(request: HttpRequest, section: str, page: int = 1) -> HttpResponse:
     )
 
 
+@public_page
 def tag(request: HttpRequest, tag: str, page: int = 1) -> HttpResponse:
     if len(tag) > 100:
         raise Http404
@@ -90,11 +94,13 @@ def get_public_statement(section: str, slug: str, language: str) -> Statement:
     return statement
 
 
+@statement_page
 def statement(request: HttpRequest, section: str, slug: str) -> HttpResponse:
     statement_obj = get_public_statement(section, slug, _language())
     return render(request, "publishing/statement.html", {"statement": statement_obj})
 
 
+@public_page
 def page(request: HttpRequest, slug: str) -> HttpResponse:
     page_obj = get_object_or_404(Page, slug=slug, language=_language(), is_published=True)
     others = list(

@@ -18,6 +18,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from samizdat import languages
+from samizdat.caching.decorators import public_page
 from samizdat.publishing.models import Section, Statement
 
 from .analysis import MAX_QUERY_CHARS, ParsedQuery, clean_text, parse_query
@@ -98,6 +99,7 @@ def _page_qs(params: SearchParams, page_obj: Page | None, step: int) -> str:
     return params.querystring(page=str(number))
 
 
+@public_page
 def search(request: HttpRequest) -> HttpResponse:
     page_language = languages.current()
     params = parse_params(request.GET, page_language)

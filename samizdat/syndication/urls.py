@@ -4,6 +4,8 @@
 
 from django.urls import path
 
+from samizdat.caching.decorators import public_page
+
 from .feeds import AtomFeed, RssFeed
 from .jsonfeed import json_feed
 
@@ -16,7 +18,8 @@ _FILES = {
 }
 
 urlpatterns = []
-for _kind, (_file, _view) in _FILES.items():
+for _kind, (_file, _feed) in _FILES.items():
+    _view = public_page(_feed)
     urlpatterns += [
         path(_file, _view, name=_kind),
         path(f"tags/<str:tag>/{_file}", _view, name=f"tag-{_kind}"),

@@ -15,6 +15,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import reverse
 
 from samizdat import languages
+from samizdat.caching.decorators import public_file, public_page
 
 from .links import absolute_url
 from .sitemaps import SiteSitemap
@@ -88,6 +89,7 @@ def sitemap_index_entries(sitemap: SiteSitemap) -> list[dict]:
     ]
 
 
+@public_page
 def sitemap(request: HttpRequest) -> HttpResponse:
     site = SiteSitemap()
     if site.paginator.num_pages == 1:
@@ -95,6 +97,7 @@ def sitemap(request: HttpRequest) -> HttpResponse:
     return _xml(index_xml(sitemap_index_entries(site)))
 
 
+@public_page
 def sitemap_page(request: HttpRequest, page: int) -> HttpResponse:
     """One part of a split sitemap; none while ``/sitemap.xml`` holds everything."""
     site = SiteSitemap()
@@ -111,5 +114,6 @@ def robots_lines() -> list[str]:
     return [*lines, "", f"Sitemap: {absolute_url(reverse('syndication_root:sitemap'))}"]
 
 
+@public_file
 def robots_txt(request: HttpRequest) -> HttpResponse:
     return HttpResponse("\n".join(robots_lines()) + "\n", content_type="text/plain; charset=utf-8")

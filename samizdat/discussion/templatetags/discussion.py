@@ -46,6 +46,8 @@ def comment_section(context) -> dict:
     if show_form:
         retry = bool(form is not None and form.is_bound)
         token, challenge = captcha.fresh(statement.pk, retry=retry)
+        if request is not None:  # the page's ETag names this token (samizdat.caching)
+            request.comment_token = token
         if form is None:
             form = CommentForm(statement=statement)
     language = (get_language() or statement.language)[:2]

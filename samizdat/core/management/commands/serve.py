@@ -80,6 +80,13 @@ class Command(BaseCommand):
             "samizdat.privacy.gunicorn_log.MinuteLogger",
             "--forwarded-allow-ips",
             settings.FORWARDED_ALLOW_IPS,
+            # No request header becomes SCRIPT_NAME or PATH_INFO, whoever sends it (gunicorn
+            # trusts those two from forwarded-allow-ips by default; docs/http.md).
+            "--forwarder-headers",
+            "",
+            # Request lines up to nginx's default 8k buffer reach the app (a 404, not a bare 400).
+            "--limit-request-line",
+            "8190",
         ]
         if not options["no_worker"]:
             worker = start_worker()

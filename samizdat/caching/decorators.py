@@ -1,0 +1,169 @@
+"""Cache headers for public URLs; docs/http.md explains the design.
+
+* :func:`public_page` — pages, feeds and sitemaps that show published content only:
+  ``Cache-Control: public, no-cache`` (any cache may keep them, all revalidate), an ETag and
+  Last-Modified from the content version; a revalidation costs one query and no rendering.
+* :func:`statement_page` — the same, plus the one per-reader part: while comments are open the
+  page carries a one-time captcha token, so it is ``private, no-cache`` (never in a shared
+  cache) and its ETag names the token. A 304 is given only while that cached copy is still
+  right *and* its token still usable (not spent, at least half its lifetime left).
+* :func:`public_file` — small plain files: ``public, no-cache``; Django's
+  ConditionalGetMiddleware gives them an ETag from their bytes.
+"""
+
+from __future__ import annotations
+
+from functools import wraps
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
+from django.utils.cache import patch_cache_control
+from django.utils.http import http_date, parse_etags
+from django.views.decorators.http import condition
+
+from . import validators, versions
+
+SAFE = ("GET", "HEAD")
+
+
+def _state(request: HttpRequest) -> versions.State:
+    state = getattr(request, "_content_state", None)
+    if state is None:
+        state = request._content_state = versions.read()
+    return state
+
+
+def _public(response: HttpResponse) -> HttpResponse:
+    if response.status_code in (200, 304):
+        patch_cache_control(response, public=True, no_cache=True)
+    return response
+
+
+def public_page(view):
+    conditional = condition(
+        etag_func=lambda request, *a, **k: validators.etag(
+            validators.content_tag(request, _state(request))
+        ),
+        last_modified_func=lambda request, *a, **k: validators.last_modified(_state(request)),
+    )(view)
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        response = conditional(request, *args, **kwargs)
+        if request.method in SAFE and response.status_code == 200:
+            # Ours, not the view's own (Django's feeds send the newest item's date, which an
+            # edit within the same second would not move).
+            response.headers["Last-Modified"] = http_date(
+                validators.last_modified(_state(request)).timestamp()
+            )
+        return _public(response)
+
+    return wrapped
+
+
+def public_file(view):
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        return _public(view(request, *args, **kwargs))
+
+    return wrapped
+
+
+# --- the statement page ------------------------------------------------------------------------
+
+
+def _statement_id(section: str, slug: str) -> int | None:
+    from django.utils.translation import get_language
+
+    from samizdat.publishing.models import Statement
+
+    language = (get_language() or settings.LANGUAGE_CODE)[:2]
+    return (
+        Statement.objects.published()
+        .filter(language=language, section__slug=section, slug=slug[:300])
+        .values_list("pk", flat=True)
+        .first()
+    )
+
+
+def _token_usable(nonce: str, issued: str) -> bool:
+    """Is the token in a cached copy still good for one comment?"""
+    from django.apps import apps
+
+    if not apps.is_installed("samizdat.discussion"):
+        return False
+    from samizdat.discussion import captcha, conf
+    from samizdat.discussion.models import SpentNonce
+
+    try:
+        age = captcha.now() - int(issued)
+    except ValueError:
+        return False
+    if not -60 <= age <= conf.token_max_age() / 2:
+        return False
+    return not SpentNonce.objects.filter(nonce=nonce).exists()
+
+
+def still_fresh(request: HttpRequest, tag: str) -> str | None:
+    """The ETag of the reader's cached copy when it may be reused as it is, else None."""
+    for quoted in parse_etags(request.META.get("HTTP_IF_NONE_MATCH", ""))[:8]:
+        candidate = quoted.removeprefix("W/").strip('"')
+        content, _, token = candidate.partition(".")
+        if content != tag:
+            continue
+        if not token:
+            return validators.etag(content)
+        nonce, _, issued = token.partition(".")
+        if 8 <= len(nonce) <= 32 and _token_usable(nonce, issued):
+            return validators.etag(candidate)
+    return None
+
+
+def _issued_token(request: HttpRequest, statement_id: int) -> tuple[str, int] | None:
+    """(nonce, issue time) of the captcha token the comment form was rendered with."""
+    token = getattr(request, "comment_token", None)
+    if not token:
+        return None
+    from samizdat.discussion import captcha
+
+    try:
+        parsed = captcha.read_token(token, statement_id)
+    except captcha.TokenError:
+        return None
+    return parsed.nonce, parsed.issued
+
+
+def statement_page(view):
+    @wraps(view)
+    def wrapped(request: HttpRequest, section: str, slug: str) -> HttpResponse:
+        statement_id = _statement_id(section, slug) if request.method in SAFE else None
+        if statement_id is None:
+            return view(request, section=section, slug=slug)
+        state = request._content_state = versions.read(statement_id)
+        tag = validators.content_tag(request, state)
+        cached = still_fresh(request, tag)
+        if cached is not None:
+            response = HttpResponseNotModified()
+            response.headers["ETag"] = cached
+            if "." in cached:
+                patch_cache_control(response, private=True, no_cache=True)
+                return response
+            response.headers["Last-Modified"] = http_date(
+                validators.last_modified(state).timestamp()
+            )
+            return _public(response)
+        response = view(request, section=section, slug=slug)
+        if response.status_code != 200:
+            return response
+        issued = _issued_token(request, statement_id)
+        if issued is None:  # no comment form: the same for every reader
+            response.headers["ETag"] = validators.etag(tag)
+            response.headers["Last-Modified"] = http_date(
+                validators.last_modified(state).timestamp()
+            )
+            return _public(response)
+        response.headers["ETag"] = validators.etag(f"{tag}.{issued[0]}.{issued[1]}")
+        patch_cache_control(response, private=True, no_cache=True)
+        return response
+
+    return wrapped

@@ -1,0 +1,81 @@
+"""ETags and Last-Modified from content versions, plus what else shapes a rendered page:
+the code, templates and translations (an upgrade changes pages without any save), the
+settings that appear in pages, and the signing key."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from functools import cache
+from pathlib import Path
+
+from django.conf import settings
+from django.http import HttpRequest
+from django.utils.translation import get_language
+
+from .versions import State
+
+CODE_SUFFIXES = {".py", ".html", ".txt", ".mo", ".css", ".js", ".svg", ".xml", ".json"}
+RENDER_SETTINGS = (
+    "SITE_URL",
+    "SITE_NAMES",
+    "ONION_URL",
+    "LANGUAGES",
+    "TIME_ZONE",
+    "STATIC_URL",
+    "MEDIA_URL",
+    "STATEMENTS_PER_PAGE",
+    "HOME_STATEMENTS",
+    "COMMENTS_CLOSE_AFTER_DAYS",
+    "COMMENT_IP_RETENTION_DAYS",
+)
+
+
+@cache
+def build() -> tuple[str, int]:
+    """(fingerprint, newest file time) of the installed code and the rendering settings."""
+    root = Path(__file__).resolve().parent.parent
+    digest = hashlib.blake2b(digest_size=8)
+    newest = 0
+    for path in sorted(root.rglob("*")):
+        if path.suffix not in CODE_SUFFIXES or "tests" in path.parts:
+            continue
+        try:
+            st = path.stat()
+        except OSError:
+            continue
+        digest.update(f"{path.relative_to(root)}:{st.st_mtime_ns}:{st.st_size};".encode())
+        newest = max(newest, int(st.st_mtime) + 1)
+    digest.update(repr([getattr(settings, name, None) for name in RENDER_SETTINGS]).encode())
+    return digest.hexdigest(), newest
+
+
+def key_stamp() -> tuple[str, int]:
+    from django.apps import apps
+
+    if not apps.is_installed("samizdat.authenticity"):
+        return "-", 0
+    from samizdat.authenticity.keys import public_key_path
+
+    try:
+        st = public_key_path().stat()
+    except OSError:
+        return "-", 0
+    return f"{st.st_mtime_ns}:{st.st_size}:{st.st_ino}", int(st.st_mtime) + 1
+
+
+def content_tag(request: HttpRequest, state: State) -> str:
+    """An opaque tag for "this URL as the current content renders it"."""
+    key, _ = key_stamp()
+    parts = (build()[0], state.token(), key, get_language() or "", request.get_full_path())
+    return hashlib.blake2b("|".join(parts).encode(), digest_size=12).hexdigest()
+
+
+def etag(tag: str) -> str:
+    """Weak: the validator stands for the content, not the bytes (nginx may compress)."""
+    return f'W/"{tag}"'
+
+
+def last_modified(state: State) -> dt.datetime:
+    seconds = max(state.changed, build()[1], key_stamp()[1])
+    return dt.datetime.fromtimestamp(seconds, tz=dt.UTC)
