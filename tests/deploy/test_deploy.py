@@ -196,6 +196,7 @@ def test_https_pages_carry_hsts_and_the_app_csp(site: Site):
     status, headers, _ = site.request("GET", "/ru/")
     assert status == 200
     assert headers["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains"
+    assert len(headers.get_all("Strict-Transport-Security")) == 1  # nginx's, not also the app's
     assert "default-src 'none'" in headers["Content-Security-Policy"]
     say(f"{site.name}: /ru/ 200 with HSTS and CSP")
 
