@@ -13,22 +13,15 @@ from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from samizdat.core import ratelimit
+from samizdat.core.tests.clock import Clock
 
 PASSWORD = "correct horse battery staple 2026"
 
 
-class Clock:
-    """Replaces ratelimit.clock(); starts just after a day boundary so that the day-long
-    sliding windows of a test never straddle two fixed windows (exact, repeatable counts)."""
-
-    def __init__(self) -> None:
-        self.t = float(int(time.time()) // 86400 * 86400 + 60)
-
-    def __call__(self) -> float:
-        return self.t
-
-    def advance(self, seconds: float) -> None:
-        self.t += seconds
+def _day_start_clock() -> Clock:
+    """Just after a day boundary, so the day-long sliding windows of a test never straddle two
+    fixed windows (exact, repeatable counts)."""
+    return Clock(start=int(time.time()) // 86400 * 86400 + 60)
 
 
 @pytest.fixture(autouse=True)
@@ -46,7 +39,7 @@ def _clean_cache():
 
 @pytest.fixture
 def clock(monkeypatch) -> Clock:
-    c = Clock()
+    c = _day_start_clock()
     monkeypatch.setattr(ratelimit, "clock", c)
     return c
 

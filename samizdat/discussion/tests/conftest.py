@@ -2,28 +2,14 @@
 
 from __future__ import annotations
 
-import time
-
 import pytest
 from django.core.cache import cache
 
 from samizdat.core import ratelimit
+from samizdat.core.tests.clock import Clock
 from samizdat.discussion import captcha
 
 from .bot import Bot
-
-
-class Clock:
-    """Replaces captcha.now(); tests move time forward instead of sleeping."""
-
-    def __init__(self) -> None:
-        self.t = float(int(time.time()))
-
-    def __call__(self) -> float:
-        return self.t
-
-    def advance(self, seconds: float) -> None:
-        self.t += seconds
 
 
 @pytest.fixture(autouse=True)
