@@ -324,6 +324,23 @@ MAIL_RETRY_SECONDS = ENV.number("SAMIZDAT_MAIL_RETRY_SECONDS", 60, minimum=0)
 COMMENT_CONFIRM_DAYS = env_int("SAMIZDAT_COMMENT_CONFIRM_DAYS", 7, minimum=1)
 
 
+# --- Newsletter (samizdat.newsletter): per-language lists, double opt-in. docs/newsletter.md ---
+INSTALLED_APPS.append("samizdat.newsletter")
+# Mails per second a send goes out at (0 = as fast as the server takes them), per batch task.
+NEWSLETTER_RATE = ENV.number("SAMIZDAT_NEWSLETTER_RATE", 10, minimum=0)
+NEWSLETTER_BATCH = env_int("SAMIZDAT_NEWSLETTER_BATCH", 100, minimum=1)
+# Days an unconfirmed subscription waits for its link; hours a "your data" link works.
+NEWSLETTER_CONFIRM_DAYS = env_int("SAMIZDAT_NEWSLETTER_CONFIRM_DAYS", 3, minimum=1)
+NEWSLETTER_MANAGE_HOURS = env_int("SAMIZDAT_NEWSLETTER_MANAGE_HOURS", 24, minimum=1)
+# Days the per-recipient delivery rows of a finished send are kept (the totals stay).
+NEWSLETTER_DELIVERY_DAYS = env_int("SAMIZDAT_NEWSLETTER_DELIVERY_DAYS", 30, minimum=1)
+# Subscription/data-link mails per client, and form posts per client ("count/seconds").
+NEWSLETTER_RATE_CLIENT = env_rate("SAMIZDAT_NEWSLETTER_RATE_CLIENT", "5/3600")
+NEWSLETTER_RATE_ATTEMPTS = env_rate("SAMIZDAT_NEWSLETTER_RATE_ATTEMPTS", "20/600")
+# Mirror addresses named in every mail, after the signed list at /.well-known/.
+NEWSLETTER_MIRRORS = ENV.list("SAMIZDAT_NEWSLETTER_MIRRORS", [])
+
+
 # --- accounts: staff two-factor sign-in, throttling, sessions, audit (docs/accounts.md) ---
 from urllib.parse import urlsplit as _urlsplit  # noqa: E402
 

@@ -10,6 +10,7 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 
 from samizdat.core import views as core_views
+from samizdat.core.channels import channels_page
 
 
 def installed(app: str, route: str, urls: str = "urls") -> list:
@@ -23,6 +24,7 @@ urlpatterns = [
     # Second-factor pages, open to a staff session that has passed its password only.
     path("admin/2fa/", include("samizdat.accounts.urls")),
     path("admin/2fa/webauthn/", include("samizdat.accounts.webauthn")),
+    path("admin/channels/", admin.site.admin_view(channels_page), name="channels"),
     path("admin/", admin.site.urls),
     *installed("syndication", "", "urls_root"),
     *installed("authenticity", "", "urls_root"),
@@ -38,6 +40,7 @@ urlpatterns += i18n_patterns(
     *installed("search", "search/"),
     *installed("syndication", "feeds/"),
     *installed("discussion", "comments/"),
+    *installed("newsletter", "newsletter/"),
     *installed("authenticity", ""),
     path("", include("samizdat.publishing.urls")),
     prefix_default_language=True,

@@ -18,6 +18,7 @@ NAMESPACE_METHODS = {
     "admin": (*READ, "POST"),
     "accounts": (*READ, "POST"),
     "otp_webauthn": (*READ, "POST"),
+    "newsletter": (*READ, "POST"),  # each view says which it takes (require_http_methods)
 }
 
 
