@@ -40,7 +40,8 @@ urlpatterns += i18n_patterns(
     *installed("search", "search/"),
     *installed("syndication", "feeds/"),
     *installed("discussion", "comments/"),
-    *installed("newsletter", "newsletter/"),
+    # The newsletter's forms use the discussion's word captcha (and its spent-token table).
+    *(installed("newsletter", "newsletter/") if apps.is_installed("samizdat.discussion") else []),
     *installed("authenticity", ""),
     path("", include("samizdat.publishing.urls")),
     prefix_default_language=True,

@@ -9,14 +9,17 @@ class NewsletterConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from django.apps import apps
+
         from samizdat.core import channels, periodic
         from samizdat.publishing.panels import register_head, register_panel
 
         from . import conf, sending, subscriptions
         from .channels import channel_context
 
-        register_panel("newsletter", "newsletter/_footer.html", order=200, slot="footer")
-        register_head("newsletter", "newsletter/_head.html", order=200)
+        if apps.is_installed("samizdat.discussion"):  # the forms use its word captcha
+            register_panel("newsletter", "newsletter/_footer.html", order=200, slot="footer")
+            register_head("newsletter", "newsletter/_head.html", order=200)
         periodic.register("newsletter.forget-unconfirmed", every=3600)(
             subscriptions.forget_unconfirmed
         )
