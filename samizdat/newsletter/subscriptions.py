@@ -78,11 +78,16 @@ def unsubscribe(key: str) -> int:
 
 def request_manage_link(email: str) -> bool:
     """Mail the owner a link to their data, if the address is on any list (else nothing)."""
-    email = normalise(email)
-    if not Subscriber.objects.filter(email=email).exists():
+    first = Subscriber.objects.filter(email=normalise(email)).order_by("pk").first()
+    if first is None:
         return False
-    mail.send_later("newsletter.manage", tokens.manage_token(email))
+    mail.send_later("newsletter.manage", first.pk)
     return True
+
+
+def email_of(key: str) -> str | None:
+    """The address of the subscription with this key (None once it is gone)."""
+    return Subscriber.objects.filter(key=key).values_list("email", flat=True).first()
 
 
 def export(email: str) -> dict:
@@ -152,17 +157,14 @@ def confirmation_mail(subscriber_id: int) -> list[EmailMessage]:
 
 
 @mail.builder("newsletter.manage")
-def manage_mail(token: str) -> list[EmailMessage]:
-    try:
-        email = tokens.read_manage(token)
-    except tokens.BadToken:
-        return []
-    first = Subscriber.objects.filter(email=email).order_by("pk").first()
+def manage_mail(subscriber_id: int) -> list[EmailMessage]:
+    first = Subscriber.objects.filter(pk=subscriber_id).first()
     if first is None:
         return []
+    email = first.email
     with translation.override(first.language):
         context = {
-            "manage_url": url("newsletter:manage", token, first.language),
+            "manage_url": url("newsletter:manage", tokens.manage_token(first.key), first.language),
             "hours": conf.manage_link_hours(),
             "site_url": settings.SITE_URL,
         }

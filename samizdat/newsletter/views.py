@@ -181,14 +181,23 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
     return _link_page(request, "unsubscribe", subscriber=subscriber, gone=subscriber is None)
 
 
+def _manage_email(request, token: str) -> str | HttpResponse:
+    """The address a data link stands for, or the page saying why the link does not work."""
+    try:
+        key = tokens.read_manage(token)
+    except tokens.BadToken as error:
+        return _link_page(request, "manage", error=error.code, status=TOKEN_STATUS[error.code])
+    email = subscriptions.email_of(key)
+    return email or _link_page(request, "manage", error="gone", status=410)
+
+
 @csrf_exempt
 @require_http_methods(["GET", "POST"])
 def manage(request: HttpRequest, token: str) -> HttpResponse:
     """The owner's data: what is stored, a JSON download, and delete (POST)."""
-    try:
-        email = tokens.read_manage(token)
-    except tokens.BadToken as error:
-        return _link_page(request, "manage", error=error.code, status=TOKEN_STATUS[error.code])
+    email = _manage_email(request, token)
+    if not isinstance(email, str):
+        return email
     if request.method == "POST":
         deleted = subscriptions.delete_all(email)
         return _link_page(request, "manage", done=True, deleted=deleted)
@@ -198,10 +207,9 @@ def manage(request: HttpRequest, token: str) -> HttpResponse:
 
 @require_GET
 def export(request: HttpRequest, token: str) -> HttpResponse:
-    try:
-        email = tokens.read_manage(token)
-    except tokens.BadToken as error:
-        return _link_page(request, "manage", error=error.code, status=TOKEN_STATUS[error.code])
+    email = _manage_email(request, token)
+    if not isinstance(email, str):
+        return email
     body = json.dumps(subscriptions.export(email), ensure_ascii=False, indent=2)
     response = HttpResponse(body, content_type="application/json; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="newsletter-data.json"'

@@ -188,6 +188,17 @@ def test_owner_exports_and_deletes_through_a_mailed_link(
         )
     assert r.status_code == 302 and len(mail.outbox) == 1
     assert client.get(url("manage", "tampered")).status_code == 400
+    assert EMAIL.split("@")[0] not in link  # the link names a random key, not the address
+    assert client.get(link).status_code == 410  # deleted: the link is spent
+
+
+def test_oversized_and_cross_site_posts_are_refused(client):
+    big = client.post(url("subscribe"), {"email": "a@example.org", "pad": "x" * 20000})
+    assert big.status_code == 400 and not Subscriber.objects.exists()
+    cross = client.post(
+        url("subscribe"), {"email": "a@example.org"}, HTTP_SEC_FETCH_SITE="cross-site"
+    )
+    assert cross.status_code == 400 and not Subscriber.objects.exists()
 
 
 def test_unconfirmed_addresses_expire(settings):
