@@ -158,6 +158,7 @@ def _receive(request: HttpRequest, found) -> HttpResponse:
     if len(body) > limit:
         return JsonResponse({"error": f"body over {limit} bytes"}, status=413)
     headers = {name.lower(): value for name, value in request.headers.items()}
+    headers.setdefault("host", request.get_host())
     result = inbox.receive(found, headers, request.get_full_path(), body)
     if result.status == 202:
         return HttpResponse(status=202)

@@ -99,3 +99,12 @@ class Follower:
     def stop(self) -> None:
         self.process.kill()
         self.process.wait(10)
+
+
+@pytest.fixture
+def remote(loopback):
+    from .remote import RemoteServer
+
+    server = RemoteServer()
+    yield server
+    server.stop()
