@@ -7,6 +7,9 @@ import time
 
 import pytest
 from django.test import Client, TestCase
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 
 from samizdat.discussion.models import Comment
 from samizdat.federation import activities, signatures
@@ -234,3 +237,30 @@ def test_replies_become_pending_comments_when_moderated(client, remote, make_sta
     other = _reply(remote, alice, "https://elsewhere.example/notes/1", n=2)
     assert post(client, remote, alice, other).status_code == 202
     assert Comment.objects.count() == 1
+
+
+@hypothesis_settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    body=st.one_of(
+        st.binary(max_size=300),
+        st.builds(
+            lambda d: json.dumps(d).encode(),
+            st.dictionaries(
+                st.sampled_from(["type", "actor", "id", "object"]),
+                st.one_of(st.text(max_size=20), st.integers(), st.none(), st.lists(st.text())),
+            ),
+        ),
+    ),
+    signature=st.one_of(st.none(), st.text(max_size=120)),
+    date=st.one_of(st.none(), st.text(max_size=40)),
+)
+def test_inbox_never_fails_on_garbage(client, body, signature, date):
+    headers = {}
+    if signature is not None:
+        headers["Signature"] = signature.replace("\n", " ").replace("\r", " ")
+    if date is not None:
+        headers["Date"] = date.replace("\n", " ").replace("\r", " ")
+    response = client.post(INBOX, body, content_type="application/activity+json", headers=headers)
+    assert response.status_code in (400, 401, 413)
