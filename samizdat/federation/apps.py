@@ -1,4 +1,4 @@
-from django.apps import AppConfig
+from django.apps import AppConfig, apps
 from django.utils.translation import gettext_lazy as _
 
 
@@ -18,3 +18,8 @@ class FederationConfig(AppConfig):
         # The inboxes take POST (core.methods answers 405 to any method a view is not listed for).
         methods.VIEW_METHODS["federation:inbox"] = ("POST",)
         methods.VIEW_METHODS["federation:shared-inbox"] = ("POST",)
+        # ActivityPub only works on the live site (ids, inboxes): the static mirror leaves it out.
+        if apps.is_installed("samizdat.mirror"):
+            from samizdat.mirror import plan
+
+            plan.LIVE_ONLY_NAMESPACES.add("federation")
