@@ -41,7 +41,7 @@ def fedify():
     return NPM_PREFIX
 
 
-def run_peer(prefix: Path, *args: str, timeout: float = 60) -> list[dict]:
+def run_peer(prefix: Path, *args: str, timeout: float = 120) -> list[dict]:
     """Run the peer to its end; its JSON lines (fails the test with its output otherwise)."""
     done = subprocess.run(
         ["node", str(PEER), str(prefix), *args],
@@ -77,7 +77,7 @@ class Follower:
                     self.lines.append(json.loads(line))
                     self.changed.notify_all()
 
-    def wait_for(self, predicate, timeout: float = 30) -> dict:
+    def wait_for(self, predicate, timeout: float = 90) -> dict:
         with self.changed:
             self.changed.wait_for(
                 lambda: (
