@@ -401,3 +401,18 @@ LOGGING["loggers"] = {
 }
 if EMAIL_BACKEND == "django.core.mail.backends.console.EmailBackend":
     EMAIL_BACKEND = "samizdat.privacy.mail.MaskedConsoleEmailBackend"
+
+# --- Federation (samizdat.federation): ActivityPub actors per language. See docs/federation.md ---
+INSTALLED_APPS.append("samizdat.federation")
+# Replies from the fediverse: "off" (default, not shown) or "moderate" (pending comments).
+FEDERATION_REPLIES = ENV.choice("SAMIZDAT_FEDERATION_REPLIES", "off", {"off", "moderate"})
+FEDERATION_MAX_REPLY = env_int("SAMIZDAT_FEDERATION_MAX_REPLY", 5000, minimum=1)  # characters
+# Largest inbox POST taken (bytes), and how far a signed Date may be from our clock (seconds).
+FEDERATION_MAX_BODY = env_int("SAMIZDAT_FEDERATION_MAX_BODY", 256 * 1024, minimum=1024)
+FEDERATION_DATE_WINDOW = env_int("SAMIZDAT_FEDERATION_DATE_WINDOW", 300, minimum=1)
+# Seconds to wait for a remote server; delivery attempts in all, after 1, 4, 16 … × the base.
+FEDERATION_TIMEOUT = ENV.number("SAMIZDAT_FEDERATION_TIMEOUT", 10, minimum=0.1)
+FEDERATION_MAX_ATTEMPTS = env_int("SAMIZDAT_FEDERATION_MAX_ATTEMPTS", 8, minimum=1)
+FEDERATION_RETRY_SECONDS = ENV.number("SAMIZDAT_FEDERATION_RETRY_SECONDS", 60, minimum=0)
+# Only for tests and closed networks: allow plain http and loopback/private peer addresses.
+FEDERATION_ALLOW_PRIVATE = env_bool("SAMIZDAT_FEDERATION_ALLOW_PRIVATE", False)

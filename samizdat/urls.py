@@ -28,6 +28,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     *installed("syndication", "", "urls_root"),
     *installed("authenticity", "", "urls_root"),
+    *installed("federation", ""),  # /.well-known/webfinger, /ap/… (ActivityPub)
     path("", core_views.root_redirect, name="root"),
 ]
 

@@ -1,0 +1,1 @@
+"""ActivityPub publishing: one actor per language, signed deliveries, a verifying inbox."""
