@@ -8,11 +8,15 @@ class FederationConfig(AppConfig):
     verbose_name = _("Fediverse")
 
     def ready(self) -> None:
-        from samizdat.core import methods, periodic
+        from samizdat.core import channels, methods, periodic
 
+        from . import channels as federation_channels
         from . import delivery, inbox, receivers
 
         receivers.connect()
+        channels.register_channel(
+            "federation", "federation/channels.html", federation_channels.channel_context, order=20
+        )
         periodic.register("federation.recover-stale-deliveries", every=600)(delivery.recover_stale)
         periodic.register("federation.forget-seen-activities", every=3600)(inbox.forget_seen)
         # The inboxes take POST (core.methods answers 405 to any method a view is not listed for).

@@ -73,3 +73,9 @@ def test_channel_context_and_template(rows):
     assert "@ru@testserver" in html
     assert "https://social.example/inbox" in html
     assert "style=" not in html and "<script" not in html
+
+
+def test_channels_page_shows_the_fediverse_section(admin_client, rows):
+    html = admin_client.get("/admin/channels/").content.decode()
+    assert "@ru@testserver" in html and "https://social.example/inbox" in html
+    assert html.index("channel-newsletter") < html.index("@ru@testserver")
