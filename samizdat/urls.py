@@ -26,6 +26,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     *installed("syndication", "", "urls_root"),
     *installed("authenticity", "", "urls_root"),
+    *installed("mirror.network", "", "urls_root"),
     path("", core_views.root_redirect, name="root"),
 ]
 
@@ -39,6 +40,7 @@ urlpatterns += i18n_patterns(
     *installed("syndication", "feeds/"),
     *installed("discussion", "comments/"),
     *installed("authenticity", ""),
+    *installed("mirror.network", ""),
     path("", include("samizdat.publishing.urls")),
     prefix_default_language=True,
 )
