@@ -11,7 +11,7 @@ import pytest
 
 from samizdat.mirror.network.car import CHUNK, cid_bytes, cid_string, write_car
 
-CACHE_BIN = Path(os.environ.get("SAMIZDAT_NPM_PREFIX", "/root/.cache/samizdat-npm")) / (
+CACHE_BIN = Path(os.environ.get("SAMIZDAT_NPM_PREFIX") or Path.home() / ".cache/samizdat-npm") / (
     "node_modules/.bin/ipfs-car"
 )
 
