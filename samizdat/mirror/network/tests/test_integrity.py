@@ -148,3 +148,11 @@ def test_live_site_serves_the_list_and_the_page(published, client):
     assert (published / "en" / "mirrors" / "index.html").exists()
     signedlist.list_path().write_bytes(signed.body.replace(b"usb", b"bad"))
     assert client.get("/.well-known/samizdat-mirrors.json").status_code == 404
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_page_is_translated(published, client):
+    assert "Где нас читать".encode() in client.get("/ru/mirrors/").content
+    assert "Бізді қайдан оқуға болады".encode() in client.get("/kk/mirrors/").content
+    assert b"Where to read us" in client.get("/en/mirrors/").content
+    assert "Где нас читать".encode() in (published / "ru" / "mirrors" / "index.html").read_bytes()
