@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "samizdat.search",
     "samizdat.syndication",
     "samizdat.mirror",
+    "samizdat.mirror.network",
     "samizdat.authenticity",
     "samizdat.importers",
     "samizdat.caching",
@@ -278,6 +279,11 @@ SIGNING_KEY_PASSPHRASE = env("SAMIZDAT_KEY_PASSPHRASE") if SIGNING_UNATTENDED el
 SIGNING_PASSPHRASE_IGNORED = bool(env("SAMIZDAT_KEY_PASSPHRASE")) and not SIGNING_UNATTENDED
 # Files outside the database that the static mirror exports (public key, keyring, transitions).
 MIRROR_URL_PROVIDERS = ["samizdat.authenticity.keyring.mirror_urls"]
+
+# mirror network (samizdat/mirror/network, docs/mirror-network.md): the targets file, by default
+# DATA_DIR/mirrors.toml.
+MIRROR_NETWORK_CONFIG = ENV.str("SAMIZDAT_MIRRORS_FILE", "")
+MIRROR_URL_PROVIDERS.append("samizdat.mirror.network.provider.mirror_urls")
 
 # --- Discussion (samizdat.discussion): comments, captcha, anti-spam. See docs/discussion.md. ---
 # Close comments N days after publication (0 = never); a per-statement switch is in the admin.

@@ -29,6 +29,7 @@ urlpatterns = [
     *installed("syndication", "", "urls_root"),
     *installed("authenticity", "", "urls_root"),
     *installed("federation", ""),  # /.well-known/webfinger, /ap/… (ActivityPub)
+    *installed("mirror.network", "", "urls_root"),
     path("", core_views.root_redirect, name="root"),
 ]
 
@@ -44,6 +45,7 @@ urlpatterns += i18n_patterns(
     # The newsletter's forms use the discussion's word captcha (and its spent-token table).
     *(installed("newsletter", "newsletter/") if apps.is_installed("samizdat.discussion") else []),
     *installed("authenticity", ""),
+    *installed("mirror.network", ""),
     path("", include("samizdat.publishing.urls")),
     prefix_default_language=True,
 )

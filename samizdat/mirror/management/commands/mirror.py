@@ -9,6 +9,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from samizdat.mirror.check import CheckReport, check_mirror
 from samizdat.mirror.export import export_mirror
+from samizdat.mirror.network import cli as network
 from samizdat.mirror.tree import MirrorError
 
 MAX_PROBLEMS_SHOWN = 50
@@ -27,7 +28,9 @@ class Command(BaseCommand):
     help = "Export the public site as a static mirror, or check an exported mirror."
 
     def add_arguments(self, parser):
-        sub = parser.add_subparsers(dest="action", required=True, metavar="{export,check}")
+        sub = parser.add_subparsers(
+            dest="action", required=True, metavar="{export,check,publish,verify,rotate}"
+        )
         export = sub.add_parser("export", help="write (or update) a static copy of the site")
         export.add_argument("directory", help="the mirror directory (new, empty or a mirror)")
         export.add_argument(
@@ -48,8 +51,11 @@ class Command(BaseCommand):
             "content, e.g. links in readers' comments, and only counted)",
         )
         check.add_argument("--no-progress", action="store_true", help="no progress bar")
+        network.add_parsers(sub)  # publish, verify, rotate (samizdat/mirror/network)
 
     def handle(self, *args, **options):
+        if options["action"] in network.ACTIONS:
+            return network.handle(self, options)
         progress = not options["no_progress"] and sys.stderr.isatty()
         try:
             if options["action"] == "export":
