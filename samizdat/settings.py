@@ -156,8 +156,16 @@ else:
         "default": {
             "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
             "LOCATION": str(DATA_DIR / "cache"),
+            # Rendered pages live here too (samizdat.caching): room for a site's pages.
+            "OPTIONS": {"MAX_ENTRIES": 20000},
         }
     }
+
+# Page cache (samizdat.caching.pages, docs/http.md "Page cache"): public pages rendered once
+# per content change, kept in the cache above until a content version they show moves.
+PAGE_CACHE = env_bool("SAMIZDAT_PAGE_CACHE", True)
+# Only frees space: entries become unreachable at once when the content changes.
+PAGE_CACHE_SECONDS = env_int("SAMIZDAT_PAGE_CACHE_SECONDS", 24 * 3600, minimum=60)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

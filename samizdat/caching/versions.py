@@ -8,6 +8,7 @@ changed the site (a scheduled statement's moment came, comments closed by age) a
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 import time
 from dataclasses import dataclass
 
@@ -64,7 +65,10 @@ def bump(*scopes: str) -> None:
             continue
         try:
             with transaction.atomic():
-                ContentVersion.objects.create(scope=scope, version=1, changed=at, **extra)
+                # A random start: a database created afresh (a new site, a test) never
+                # repeats the versions, and so the page-cache keys, of an earlier one.
+                start = 1 + secrets.randbelow(2**40)
+                ContentVersion.objects.create(scope=scope, version=start, changed=at, **extra)
         except IntegrityError:  # created meanwhile by another process
             ContentVersion.objects.filter(scope=scope).update(**values, **extra)
 

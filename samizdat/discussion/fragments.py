@@ -1,0 +1,77 @@
+"""The discussion on the cached statement page: thread cached per comment version, form per
+request.
+
+samizdat.caching stores the statement page with :data:`MARKER` where the comments go, under
+the ``site`` content version only. For every answer it calls :func:`splice`, which fills the
+marker with
+
+* the thread (heading, comments, "closed" note), rendered once per change of this
+  statement's ``comments:<id>`` version (and of ``site``: comments close by age) and kept in
+  the page cache with a second marker where the form goes; and
+* the comment form, rendered for this request with a fresh one-time captcha token — the one
+  per-reader part of the page, never stored anywhere.
+
+So a new comment re-renders only the thread, never the statement, and no two readers ever
+get the same token.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.template.loader import render_to_string
+from django.utils.translation import get_language
+
+from samizdat.caching import pages, validators
+
+from . import captcha, conf
+from .forms import CommentForm
+from .templatetags.discussion import MARKER, NOTICES, section_context
+
+FORM_MARKER = "<!--samizdat:comment-form-->"
+
+
+def form_html(request: HttpRequest, statement) -> str:
+    """The empty comment form with a new one-time challenge (the ETag names its token)."""
+    token, challenge = captcha.fresh(statement.pk)
+    request.comment_token = token
+    language = (get_language() or statement.language)[:2]
+    return render_to_string(
+        "discussion/_form.html",
+        {
+            "statement": statement,
+            "form": CommentForm(statement=statement),
+            "token": token,
+            "challenge": challenge.parts(language),
+            "retention_days": conf.ip_retention_days(),
+        },
+    )
+
+
+def thread_html(request: HttpRequest, statement, state) -> str:
+    """The discussion with :data:`FORM_MARKER` for the form, from the cache or rendered."""
+    notice = request.GET.get("comment")
+    notice = notice if notice in NOTICES else ""
+    key = "c:" + validators.content_tag(request, state, f"{statement.pk}:{notice}")
+    use_cache = pages.usable(request)
+    html = pages.get(key) if use_cache else None
+    if html is None:
+        context = section_context(
+            statement, site_url=settings.SITE_URL, notice=notice, form_marker=FORM_MARKER
+        )
+        html = render_to_string("discussion/comments.html", context)
+        if use_cache:
+            pages.put(key, html)
+    return html
+
+
+def splice(request: HttpRequest, response: HttpResponse, statement, state) -> None:
+    """Put the discussion (and a fresh form) where the cached page has its marker."""
+    marker = MARKER.encode()
+    content = response.content
+    if marker not in content:
+        return
+    html = thread_html(request, statement, state)
+    if FORM_MARKER in html:
+        html = html.replace(FORM_MARKER, form_html(request, statement), 1)
+    response.content = content.replace(marker, html.encode(), 1)
