@@ -91,8 +91,53 @@ def _public_statement(section: str, slug: str):
         Statement.objects.published()
         .filter(language=language, section__slug=section, slug=slug[:300])
         .select_related("section")
+        .only("pk", "slug", "language", "status", "published_at", "section__slug")
         .first()
     )
+
+
+def _located(request: HttpRequest, section: str, slug: str):
+    """(statement, state) for a GET of a statement URL, or (None, None) when none is public.
+
+    The URL → statement lookup is kept in the cache with the ``site`` version it was made
+    under, so a cached page costs one query (the versions). The site version is read
+    *before* a lookup: a change committed in between can only make the entry look older than
+    it is, never newer.
+    """
+    from samizdat.publishing.models import Section, Statement
+
+    use_cache = pages.usable(request)
+    nowhere = versions.State(site=versions.Version())  # the key names the URL, not a version
+    key = "m:" + validators.content_tag(request, nowhere, request.path)
+    meta = pages.get(key) if use_cache else None
+    if meta is not None:
+        state = versions.read(meta[0])
+        if state.site.token() == meta[1]:
+            pk, _site, slug_, language, status, published_at, section_id, section_slug = meta
+            statement = Statement(
+                pk=pk, slug=slug_, language=language, status=status, published_at=published_at
+            )
+            statement.section = Section(pk=section_id, slug=section_slug)
+            return statement, state
+    site = versions.read()
+    statement = _public_statement(section, slug)
+    if statement is None:
+        return None, None
+    if use_cache:
+        pages.put(
+            key,
+            (
+                statement.pk,
+                site.site.token(),
+                statement.slug,
+                statement.language,
+                statement.status,
+                statement.published_at,
+                statement.section_id,
+                statement.section.slug,
+            ),
+        )
+    return statement, versions.read(statement.pk)
 
 
 def _token_usable(nonce: str, issued: str) -> bool:
@@ -172,11 +217,13 @@ def _render_statement(request, view, statement, state, section: str, slug: str) 
 def statement_page(view):
     @wraps(view)
     def wrapped(request: HttpRequest, section: str, slug: str) -> HttpResponse:
-        statement = _public_statement(section, slug) if request.method in SAFE else None
+        if request.method not in SAFE:
+            return view(request, section=section, slug=slug)
+        statement, state = _located(request, section, slug)
         if statement is None:
             return view(request, section=section, slug=slug)
         statement_id = statement.pk
-        state = request._content_state = versions.read(statement_id)
+        request._content_state = state
         tag = validators.content_tag(request, state)
         cached = still_fresh(request, tag)
         if cached is not None:

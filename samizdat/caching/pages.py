@@ -68,8 +68,10 @@ def storable(request: HttpRequest, response: HttpResponse) -> bool:
     if meta.get("CSRF_COOKIE_NEEDS_UPDATE") or meta.get("CSRF_COOKIE_USED"):
         return False  # the page holds a CSRF token: one reader's
     session = getattr(request, "session", None)
-    if session is not None and getattr(session, "accessed", False):
-        return False  # it looked at who is signed in
+    # No session cookie came (see usable), so whoever looked found nobody signed in; a view
+    # that wrote to the session would make a cookie: one reader's.
+    if session is not None and (session.modified or not session.is_empty()):
+        return False
     messages = getattr(request, "_messages", None)
     if messages is not None and (
         getattr(messages, "used", False) or getattr(messages, "_queued_messages", None)

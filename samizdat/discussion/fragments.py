@@ -20,6 +20,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
+from django.utils.html import escape
 from django.utils.translation import get_language
 
 from samizdat.caching import pages, validators
@@ -31,21 +32,52 @@ from .templatetags.discussion import MARKER, NOTICES, section_context
 FORM_MARKER = "<!--samizdat:comment-form-->"
 
 
+# Stand-ins rendered into the empty form once, replaced by each request's challenge.
+_SLOTS = {
+    "token": "\x00sz-token\x00",
+    "operand": "\x00sz-operand\x00",
+    "operator": "\x00sz-operator\x00",
+    "result_words": "\x00sz-words\x00",
+}
+_forms: dict[tuple, str] = {}  # (code build, language, statement, blank first) → form HTML
+MAX_FORMS = 512
+
+
+def _empty_form(statement, language: str, blank_first: bool) -> str:
+    """The empty form's HTML with stand-ins for the challenge, rendered once per process."""
+    key = (validators.build()[0], language, statement.pk, blank_first)
+    html = _forms.get(key)
+    if html is None:
+        html = render_to_string(
+            "discussion/_form.html",
+            {
+                "statement": statement,
+                "form": CommentForm(statement=statement),
+                "token": _SLOTS["token"],
+                "challenge": {**_SLOTS, "blank_first": blank_first},
+                "retention_days": conf.ip_retention_days(),
+            },
+        )
+        if len(_forms) >= MAX_FORMS:
+            _forms.clear()
+        _forms[key] = html
+    return html
+
+
 def form_html(request: HttpRequest, statement) -> str:
-    """The empty comment form with a new one-time challenge (the ETag names its token)."""
+    """The empty comment form with a new one-time challenge (the ETag names its token).
+
+    The template is rendered once per statement and language; a request only draws a
+    challenge and fills it in (the same escaping as the template would apply)."""
     token, challenge = captcha.fresh(statement.pk)
     request.comment_token = token
     language = (get_language() or statement.language)[:2]
-    return render_to_string(
-        "discussion/_form.html",
-        {
-            "statement": statement,
-            "form": CommentForm(statement=statement),
-            "token": token,
-            "challenge": challenge.parts(language),
-            "retention_days": conf.ip_retention_days(),
-        },
-    )
+    parts = challenge.parts(language)
+    html = _empty_form(statement, language, parts["blank_first"])
+    html = html.replace(_SLOTS["token"], escape(token))
+    for name in ("operand", "operator", "result_words"):
+        html = html.replace(_SLOTS[name], escape(str(parts[name])))
+    return html
 
 
 def thread_html(request: HttpRequest, statement, state) -> str:
