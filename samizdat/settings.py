@@ -294,6 +294,8 @@ COMMENTS_CLOSE_AFTER_DAYS = env_int("SAMIZDAT_COMMENTS_CLOSE_AFTER_DAYS", 0)
 COMMENT_IP_RETENTION_DAYS = env_int("SAMIZDAT_COMMENT_IP_RETENTION_DAYS", 30)
 COMMENT_MIN_SECONDS = env_int("SAMIZDAT_COMMENT_MIN_SECONDS", 5)  # form render → submit
 COMMENT_TOKEN_MAX_AGE = env_int("SAMIZDAT_COMMENT_TOKEN_MAX_AGE", 4 * 3600)  # seconds
+# Threads (a comment and its replies) per page of a statement's discussion (?comments=N).
+COMMENT_THREADS_PER_PAGE = env_int("SAMIZDAT_COMMENT_THREADS_PER_PAGE", 50, minimum=1)
 # Rate limits as "count/seconds": saved comments per client, all posts per client, per statement.
 COMMENT_RATE_CLIENT = env_rate("SAMIZDAT_COMMENT_RATE_CLIENT", "5/600")
 COMMENT_RATE_ATTEMPTS = env_rate("SAMIZDAT_COMMENT_RATE_ATTEMPTS", "20/600")

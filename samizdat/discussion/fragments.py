@@ -27,7 +27,7 @@ from samizdat.caching import pages, validators
 
 from . import captcha, conf
 from .forms import CommentForm
-from .templatetags.discussion import MARKER, NOTICES, section_context
+from .templatetags.discussion import MARKER, NOTICES, comments_page, section_context
 
 FORM_MARKER = "<!--samizdat:comment-form-->"
 
@@ -84,12 +84,17 @@ def thread_html(request: HttpRequest, statement, state) -> str:
     """The discussion with :data:`FORM_MARKER` for the form, from the cache or rendered."""
     notice = request.GET.get("comment")
     notice = notice if notice in NOTICES else ""
-    key = "c:" + validators.content_tag(request, state, f"{statement.pk}:{notice}")
+    page = comments_page(request)
+    key = "c:" + validators.content_tag(request, state, f"{statement.pk}:{notice}:{page}")
     use_cache = pages.usable(request)
     html = pages.get(key) if use_cache else None
     if html is None:
         context = section_context(
-            statement, site_url=settings.SITE_URL, notice=notice, form_marker=FORM_MARKER
+            statement,
+            site_url=settings.SITE_URL,
+            notice=notice,
+            form_marker=FORM_MARKER,
+            page=page,
         )
         html = render_to_string("discussion/comments.html", context)
         if use_cache:

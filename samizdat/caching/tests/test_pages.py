@@ -228,9 +228,19 @@ def test_scheduled_statement_appears_when_its_time_passes(client, site, monkeypa
 def test_a_new_comment_renders_the_discussion_not_the_statement(
     client, site, django_assert_num_queries
 ):
-    """The statement is cached under the site version; a comment only re-renders the thread."""
-    for i in range(500):
-        _comment(site["first"], text=f"Комментарий номер {i}.")
+    """The statement is cached under the site version; a comment only re-renders the thread,
+    one page of it (50 threads), however long the discussion."""
+    Comment.objects.bulk_create(
+        Comment(
+            statement=site["first"],
+            language="ru",
+            name="Ерлан",
+            text=f"Комментарий номер {i}.",
+            status=Comment.Status.APPROVED,
+            created_at=timezone.now() - dt.timedelta(hours=600 - i),
+        )
+        for i in range(500)
+    )
     _get(client, FIRST)
     _comment(site["first"], text="Самый новый комментарий.")
     # versions, then the thread's comments and comment settings: no statement queries
@@ -238,8 +248,32 @@ def test_a_new_comment_renders_the_discussion_not_the_statement(
         page = _get(client, FIRST)
     assert page["X-Samizdat-Cache"] == "hit"  # the statement part came from the cache
     html = page.content.decode()
-    assert "Самый новый комментарий." in html and "Комментарий номер 499." in html
     assert "501" in html.split('id="comments-h"', 1)[1].split("</h2>", 1)[0]
+    assert "Комментарий номер 0." in html and "Комментарий номер 50." not in html
+    assert html.count('class="comment"') == 50
+    assert f'href="{FIRST}?comments=2#comments" rel="next"' in html
+    last = _get(client, FIRST + "?comments=11")
+    assert "Самый новый комментарий." in last.content.decode()
+    assert 'rel="prev"' in last.content.decode() and 'rel="next"' not in last.content.decode()
+    beyond = _get(client, FIRST + "?comments=999")
+    assert _without_form(beyond) == _without_form(last)  # the last page
+
+
+def test_posting_lands_on_the_page_that_shows_the_comment(client, site, settings):
+    settings.COMMENT_MIN_SECONDS = 0
+    settings.COMMENT_MODERATE_FIRST = False
+    settings.COMMENT_THREADS_PER_PAGE = 2
+    for i in range(4):
+        _comment(site["first"], text=f"Ранний {i}.")
+    page = _get(client, FIRST)
+    token = page.wsgi_request.comment_token
+    answer = captcha.read_token(token, site["first"].pk).challenge.answer
+    data = {"name": "Асель", "text": "Новый.", "token": token, "answer": str(answer)}
+    posted = client.post(f"/ru/comments/{site['first'].pk}/", data)
+    assert posted.status_code == 302
+    assert "?comments=3&comment=posted#c" in posted["Location"]
+    shown = _get(client, posted["Location"].split("#")[0])
+    assert "Новый." in shown.content.decode()
 
 
 # --- languages, cookies, staff, the mirror ----------------------------------------------------

@@ -18,6 +18,30 @@ NOTICES = {"pending", "posted"}
 MARKER = "<!--samizdat:comments-->"  # where samizdat.caching splices the discussion in
 
 
+def comments_page(request) -> int:
+    """The discussion page a URL asks for (``?comments=N``; anything else is page 1)."""
+    value = request.GET.get("comments", "") if request is not None else ""
+    return int(value) if value.isdecimal() and len(value) < 6 else 1
+
+
+def page_of(comment: Comment) -> int:
+    """The discussion page that shows ``comment`` (its thread's place among the threads)."""
+    rows = list(
+        Comment.objects.approved()
+        .filter(statement_id=comment.statement_id)
+        .order_by("created_at", "pk")
+        .values_list("pk", "parent_id")
+    )
+    shown = {pk for pk, _parent in rows}
+    parents = dict(rows)
+    roots = [pk for pk, parent in rows if parent not in shown]
+    root = comment.pk
+    while parents.get(root) in shown:
+        root = parents[root]
+    index = roots.index(root) if root in roots else 0
+    return index // conf.threads_per_page() + 1
+
+
 def build_threads(comments: list[Comment]) -> list[Comment]:
     """Top-level comments, each with ``thread_children``; replies to hidden comments go on top."""
     by_id = {c.pk: c for c in comments}
@@ -41,6 +65,7 @@ def section_context(
     reply_to=None,
     notice: str | None = None,
     form_marker: str = "",
+    page: int = 1,
 ) -> dict:
     """What discussion/comments.html shows. With ``form_marker`` the form (and its one-time
     token) is left out and the marker stands in its place (fragments.py fills it per request).
@@ -51,6 +76,10 @@ def section_context(
         .only("pk", "parent_id", "name", "text", "created_at")
         .order_by("created_at", "pk")
     )
+    threads = build_threads(comments)
+    per_page = conf.threads_per_page()
+    pages = max(1, -(-len(threads) // per_page))
+    page = min(max(1, page), pages)
     policy = CommentPolicy.objects.filter(statement_id=statement.pk).first()
     is_open = comments_open(statement, policy)
     show_form = is_open and not static_export
@@ -66,7 +95,11 @@ def section_context(
     reply_to = reply_to or getattr(form, "parent_comment", None)
     data = {
         "statement": statement,
-        "threads": build_threads(comments),
+        "threads": threads[(page - 1) * per_page : page * per_page],
+        "page": page,
+        "pages": pages,
+        "previous_page": page - 1 if page > 1 else None,
+        "next_page": page + 1 if page < pages else None,
         "count": len(comments),
         "is_open": is_open,
         "show_form": show_form,
@@ -99,6 +132,7 @@ def comment_section(context) -> SafeString:
     notice = request.GET.get("comment") if request is not None and not static_export else None
     data = section_context(
         statement,
+        page=comments_page(request) if not static_export else 1,
         request=request,
         static_export=static_export,
         site_url=context.get("site_url", ""),
