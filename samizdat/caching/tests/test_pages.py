@@ -243,8 +243,9 @@ def test_a_new_comment_renders_the_discussion_not_the_statement(
     )
     _get(client, FIRST)
     _comment(site["first"], text="Самый новый комментарий.")
-    # versions, then the thread's comments and comment settings: no statement queries
-    with django_assert_num_queries(3):
+    # versions; the discussion's shape (ids), one page of comments, the comment settings;
+    # no statement queries
+    with django_assert_num_queries(4):
         page = _get(client, FIRST)
     assert page["X-Samizdat-Cache"] == "hit"  # the statement part came from the cache
     html = page.content.decode()

@@ -24,6 +24,26 @@ def comments_page(request) -> int:
     return int(value) if value.isdecimal() and len(value) < 6 else 1
 
 
+def thread_roots(rows: list[tuple[int, int | None]]) -> list[int]:
+    """The comments that start a thread (as build_threads: a reply to a hidden one does)."""
+    shown = {pk for pk, _parent in rows}
+    return [pk for pk, parent in rows if parent not in shown]
+
+
+def in_threads(rows: list[tuple[int, int | None]], roots: set[int]) -> set[int]:
+    """The comments of the threads that start at ``roots`` (rows are oldest first)."""
+    children: dict[int, list[int]] = {}
+    for pk, parent in rows:
+        children.setdefault(parent, []).append(pk)
+    wanted, todo = set(), list(roots)
+    while todo:
+        pk = todo.pop()
+        if pk not in wanted:
+            wanted.add(pk)
+            todo.extend(children.get(pk, ()))
+    return wanted
+
+
 def page_of(comment: Comment) -> int:
     """The discussion page that shows ``comment`` (its thread's place among the threads)."""
     rows = list(
@@ -34,7 +54,7 @@ def page_of(comment: Comment) -> int:
     )
     shown = {pk for pk, _parent in rows}
     parents = dict(rows)
-    roots = [pk for pk, parent in rows if parent not in shown]
+    roots = thread_roots(rows)
     root = comment.pk
     while parents.get(root) in shown:
         root = parents[root]
@@ -70,16 +90,28 @@ def section_context(
     """What discussion/comments.html shows. With ``form_marker`` the form (and its one-time
     token) is left out and the marker stands in its place (fragments.py fills it per request).
     """
-    comments = list(
-        Comment.objects.approved()
-        .filter(statement_id=statement.pk)
-        .only("pk", "parent_id", "name", "text", "created_at")
-        .order_by("created_at", "pk")
+    approved = Comment.objects.approved().filter(statement_id=statement.pk)
+    # The shape of the whole discussion is two integers a comment; only one page is loaded.
+    rows = list(approved.order_by("created_at", "pk").values_list("pk", "parent_id"))
+    roots = thread_roots(rows)
+    per_page = conf.threads_per_page()
+    pages = max(1, -(-len(roots) // per_page))
+    page = min(max(1, page), pages)
+    wanted = in_threads(rows, set(roots[(page - 1) * per_page : page * per_page]))
+    comments = (
+        list(
+            approved.filter(pk__in=wanted)
+            .only("pk", "parent_id", "name", "text", "created_at")
+            .order_by("created_at", "pk")
+        )
+        if len(wanted) < len(rows)
+        else list(
+            approved.only("pk", "parent_id", "name", "text", "created_at").order_by(
+                "created_at", "pk"
+            )
+        )
     )
     threads = build_threads(comments)
-    per_page = conf.threads_per_page()
-    pages = max(1, -(-len(threads) // per_page))
-    page = min(max(1, page), pages)
     policy = CommentPolicy.objects.filter(statement_id=statement.pk).first()
     is_open = comments_open(statement, policy)
     show_form = is_open and not static_export
@@ -95,12 +127,12 @@ def section_context(
     reply_to = reply_to or getattr(form, "parent_comment", None)
     data = {
         "statement": statement,
-        "threads": threads[(page - 1) * per_page : page * per_page],
+        "threads": threads,
         "page": page,
         "pages": pages,
         "previous_page": page - 1 if page > 1 else None,
         "next_page": page + 1 if page < pages else None,
-        "count": len(comments),
+        "count": len(rows),
         "is_open": is_open,
         "show_form": show_form,
         "form_marker": form_marker,
