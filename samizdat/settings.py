@@ -157,8 +157,16 @@ else:
         "default": {
             "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
             "LOCATION": str(DATA_DIR / "cache"),
+            # Rendered pages live here too (samizdat.caching): room for a site's pages.
+            "OPTIONS": {"MAX_ENTRIES": 20000},
         }
     }
+
+# Page cache (samizdat.caching.pages, docs/http.md "Page cache"): public pages rendered once
+# per content change, kept in the cache above until a content version they show moves.
+PAGE_CACHE = env_bool("SAMIZDAT_PAGE_CACHE", True)
+# Only frees space: entries become unreachable at once when the content changes.
+PAGE_CACHE_SECONDS = env_int("SAMIZDAT_PAGE_CACHE_SECONDS", 24 * 3600, minimum=60)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -292,6 +300,8 @@ COMMENTS_CLOSE_AFTER_DAYS = env_int("SAMIZDAT_COMMENTS_CLOSE_AFTER_DAYS", 0)
 COMMENT_IP_RETENTION_DAYS = env_int("SAMIZDAT_COMMENT_IP_RETENTION_DAYS", 30)
 COMMENT_MIN_SECONDS = env_int("SAMIZDAT_COMMENT_MIN_SECONDS", 5)  # form render → submit
 COMMENT_TOKEN_MAX_AGE = env_int("SAMIZDAT_COMMENT_TOKEN_MAX_AGE", 4 * 3600)  # seconds
+# Threads (a comment and its replies) per page of a statement's discussion (?comments=N).
+COMMENT_THREADS_PER_PAGE = env_int("SAMIZDAT_COMMENT_THREADS_PER_PAGE", 50, minimum=1)
 # Rate limits as "count/seconds": saved comments per client, all posts per client, per statement.
 COMMENT_RATE_CLIENT = env_rate("SAMIZDAT_COMMENT_RATE_CLIENT", "5/600")
 COMMENT_RATE_ATTEMPTS = env_rate("SAMIZDAT_COMMENT_RATE_ATTEMPTS", "20/600")

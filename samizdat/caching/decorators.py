@@ -21,7 +21,7 @@ from django.utils.cache import patch_cache_control
 from django.utils.http import http_date, parse_etags
 from django.views.decorators.http import condition
 
-from . import validators, versions
+from . import pages, validators, versions
 
 SAFE = ("GET", "HEAD")
 
@@ -39,13 +39,21 @@ def _public(response: HttpResponse) -> HttpResponse:
     return response
 
 
+def _tag(request: HttpRequest) -> str:
+    tag = getattr(request, "_content_tag", None)
+    if tag is None:
+        tag = request._content_tag = validators.content_tag(request, _state(request))
+    return tag
+
+
 def public_page(view):
+    def cached(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        return pages.serve(request, f"p:{_tag(request)}", lambda: view(request, *args, **kwargs))
+
     conditional = condition(
-        etag_func=lambda request, *a, **k: validators.etag(
-            validators.content_tag(request, _state(request))
-        ),
+        etag_func=lambda request, *a, **k: validators.etag(_tag(request)),
         last_modified_func=lambda request, *a, **k: validators.last_modified(_state(request)),
-    )(view)
+    )(wraps(view)(cached))
 
     @wraps(view)
     def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
@@ -72,7 +80,8 @@ def public_file(view):
 # --- the statement page ------------------------------------------------------------------------
 
 
-def _statement_id(section: str, slug: str) -> int | None:
+def _public_statement(section: str, slug: str):
+    """The published statement at this URL (with its section), or None: one query."""
     from django.utils.translation import get_language
 
     from samizdat.publishing.models import Statement
@@ -81,9 +90,54 @@ def _statement_id(section: str, slug: str) -> int | None:
     return (
         Statement.objects.published()
         .filter(language=language, section__slug=section, slug=slug[:300])
-        .values_list("pk", flat=True)
+        .select_related("section")
+        .only("pk", "slug", "language", "status", "published_at", "section__slug")
         .first()
     )
+
+
+def _located(request: HttpRequest, section: str, slug: str):
+    """(statement, state) for a GET of a statement URL, or (None, None) when none is public.
+
+    The URL → statement lookup is kept in the cache with the ``site`` version it was made
+    under, so a cached page costs one query (the versions). The site version is read
+    *before* a lookup: a change committed in between can only make the entry look older than
+    it is, never newer.
+    """
+    from samizdat.publishing.models import Section, Statement
+
+    use_cache = pages.usable(request)
+    nowhere = versions.State(site=versions.Version())  # the key names the URL, not a version
+    key = "m:" + validators.content_tag(request, nowhere, request.path)
+    meta = pages.get(key) if use_cache else None
+    if meta is not None:
+        state = versions.read(meta[0])
+        if state.site.token() == meta[1]:
+            pk, _site, slug_, language, status, published_at, section_id, section_slug = meta
+            statement = Statement(
+                pk=pk, slug=slug_, language=language, status=status, published_at=published_at
+            )
+            statement.section = Section(pk=section_id, slug=section_slug)
+            return statement, state
+    site = versions.read()
+    statement = _public_statement(section, slug)
+    if statement is None:
+        return None, None
+    if use_cache:
+        pages.put(
+            key,
+            (
+                statement.pk,
+                site.site.token(),
+                statement.slug,
+                statement.language,
+                statement.status,
+                statement.published_at,
+                statement.section_id,
+                statement.section.slug,
+            ),
+        )
+    return statement, versions.read(statement.pk)
 
 
 def _token_usable(nonce: str, issued: str) -> bool:
@@ -133,13 +187,43 @@ def _issued_token(request: HttpRequest, statement_id: int) -> tuple[str, int] | 
     return parsed.nonce, parsed.issued
 
 
+def _render_statement(request, view, statement, state, section: str, slug: str) -> HttpResponse:
+    """The page from the cache (or rendered), with the discussion spliced in.
+
+    The page itself is stored under the ``site`` version only, with a marker where the
+    comments go: a new comment re-renders the discussion fragment (cached per
+    ``comments:<id>`` version), not the statement. The comment form with its one-time
+    challenge is rendered for every request (samizdat.discussion.fragments).
+    """
+    from django.apps import apps
+
+    splice = apps.is_installed("samizdat.discussion") and not request.META.get("samizdat.export")
+    if not splice:
+        return pages.serve(
+            request, f"p:{_tag(request)}", lambda: view(request, section=section, slug=slug)
+        )
+    from samizdat.discussion import fragments
+
+    request.comments_deferred = True
+    page_tag = validators.content_tag(request, versions.State(site=state.site), request.path)
+    response = pages.serve(
+        request, f"s:{page_tag}", lambda: view(request, section=section, slug=slug)
+    )
+    if response.status_code == 200:
+        fragments.splice(request, response, statement, state)
+    return response
+
+
 def statement_page(view):
     @wraps(view)
     def wrapped(request: HttpRequest, section: str, slug: str) -> HttpResponse:
-        statement_id = _statement_id(section, slug) if request.method in SAFE else None
-        if statement_id is None:
+        if request.method not in SAFE:
             return view(request, section=section, slug=slug)
-        state = request._content_state = versions.read(statement_id)
+        statement, state = _located(request, section, slug)
+        if statement is None:
+            return view(request, section=section, slug=slug)
+        statement_id = statement.pk
+        request._content_state = state
         tag = validators.content_tag(request, state)
         cached = still_fresh(request, tag)
         if cached is not None:
@@ -152,7 +236,7 @@ def statement_page(view):
                 validators.last_modified(state).timestamp()
             )
             return _public(response)
-        response = view(request, section=section, slug=slug)
+        response = _render_statement(request, view, statement, state, section, slug)
         if response.status_code != 200:
             return response
         issued = _issued_token(request, statement_id)

@@ -45,8 +45,19 @@ def comment_changed(sender, instance, **kwargs) -> None:
     instance._caching_was_shown = _shown(instance)
 
 
+def settings_changed(setting: str, **kwargs) -> None:
+    """override_settings (tests): the fingerprint of the settings pages show is recomputed."""
+    from . import validators
+
+    if setting in validators.RENDER_SETTINGS or setting in ("PAGE_CACHE", "LANGUAGE_CODE"):
+        validators.build.cache_clear()
+
+
 def connect() -> None:
     from django.apps import apps
+    from django.test.signals import setting_changed
+
+    setting_changed.connect(settings_changed, dispatch_uid="caching-settings")
 
     from samizdat.publishing.models import Image, Page, Section, Statement, Tag, TranslationGroup
     from samizdat.publishing.signals import translations_changed

@@ -64,10 +64,12 @@ def key_stamp() -> tuple[str, int]:
     return f"{st.st_mtime_ns}:{st.st_size}:{st.st_ino}", int(st.st_mtime) + 1
 
 
-def content_tag(request: HttpRequest, state: State) -> str:
-    """An opaque tag for "this URL as the current content renders it"."""
+def content_tag(request: HttpRequest, state: State, path: str | None = None) -> str:
+    """An opaque tag for "this URL as the current content renders it" (``path``: instead of
+    the full path with query, for pages that do not read the query)."""
     key, _ = key_stamp()
-    parts = (build()[0], state.token(), key, get_language() or "", request.get_full_path())
+    where = request.get_full_path() if path is None else path
+    parts = (build()[0], state.token(), key, get_language() or "", where)
     return hashlib.blake2b("|".join(parts).encode(), digest_size=12).hexdigest()
 
 

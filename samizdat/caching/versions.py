@@ -8,10 +8,11 @@ changed the site (a scheduled statement's moment came, comments closed by age) a
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 import time
 from dataclasses import dataclass
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Min, Value
 from django.db.models.functions import Greatest
 
@@ -64,7 +65,10 @@ def bump(*scopes: str) -> None:
             continue
         try:
             with transaction.atomic():
-                ContentVersion.objects.create(scope=scope, version=1, changed=at, **extra)
+                # A random start: a database created afresh (a new site, a test) never
+                # repeats the versions, and so the page-cache keys, of an earlier one.
+                start = 1 + secrets.randbelow(2**40)
+                ContentVersion.objects.create(scope=scope, version=start, changed=at, **extra)
         except IntegrityError:  # created meanwhile by another process
             ContentVersion.objects.filter(scope=scope).update(**values, **extra)
 
@@ -107,13 +111,15 @@ def _refresh_schedule() -> None:
 def read(statement_id: int | None = None) -> State:
     _refresh_schedule()
     scopes = [SITE] + ([comments_scope(statement_id)] if statement_id is not None else [])
+    table = connection.ops.quote_name(ContentVersion._meta.db_table)
+    sql = (
+        f"SELECT scope, version, changed, next_change FROM {table} "
+        f"WHERE scope IN ({', '.join(['%s'] * len(scopes))})"
+    )
     for _attempt in range(2):
-        rows = {
-            row[0]: row
-            for row in ContentVersion.objects.filter(scope__in=scopes).values_list(
-                "scope", "version", "changed", "next_change"
-            )
-        }
+        with connection.cursor() as cursor:  # one plain query: this runs for every page
+            cursor.execute(sql, scopes)
+            rows = {row[0]: row for row in cursor.fetchall()}
         site = rows.get(SITE)
         if site and site[3] is not None and now() >= site[3]:
             bump(SITE)  # the scheduled moment has come: pages show something new

@@ -66,3 +66,7 @@ def attempt_rate() -> Rate:
 
 def statement_rate() -> Rate:
     return parse_rate(get("COMMENT_RATE_STATEMENT", "30/3600"), Rate(30, 3600))
+
+
+def threads_per_page() -> int:
+    return max(1, int(get("COMMENT_THREADS_PER_PAGE", 50)))

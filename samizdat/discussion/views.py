@@ -20,6 +20,7 @@ from . import conf, notifications, privacy, spam
 from .forms import CAPTCHA_ERRORS, CommentForm
 from .models import Comment, CommentPolicy, comments_open
 from .services import RATE_CLIENT_ERROR, save_comment
+from .templatetags.discussion import page_of
 
 UNAVAILABLE = _(
     "This statement is not available (any more), so your comment could not be posted. "
@@ -104,7 +105,9 @@ def post_comment(request: HttpRequest, statement_id: int) -> HttpResponse:
         return _statement_page(request, statement, form, error=result, status=429)
     url = statement.get_absolute_url()
     if result.status == Comment.Status.APPROVED:
-        response = HttpResponseRedirect(f"{url}?comment=posted#{result.anchor}")
+        page = page_of(result)
+        where = f"comments={page}&" if page > 1 else ""
+        response = HttpResponseRedirect(f"{url}?{where}comment=posted#{result.anchor}")
     else:
         response = HttpResponseRedirect(f"{url}?comment=pending#comments")
     if result.author_key:

@@ -59,7 +59,8 @@ def count_queries(client, statement) -> tuple[int, str]:
     return len(ctx.captured_queries), response.content.decode()
 
 
-def test_constant_queries_with_0_or_500_comments(client, make_statement):
+def test_constant_queries_with_0_or_500_comments(client, make_statement, settings):
+    settings.COMMENT_THREADS_PER_PAGE = 1000  # all on one page (pagination: caching tests)
     empty = make_statement(tags=["a", "b"])
     busy = make_statement(tags=["a", "b"])
     add_comments(busy, 500)

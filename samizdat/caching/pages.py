@@ -1,0 +1,128 @@
+"""Render once, serve many: rendered public pages kept in the Django cache (docs/http.md).
+
+A page is stored under a key that contains everything it is rendered from — the content
+versions it shows (``site``, and ``comments:<id>`` for a statement's discussion), the code and
+settings fingerprint, the signing key's stamp, the language and the path. A change bumps a
+version in the transaction of the change itself, so every entry that showed the old content
+simply becomes unreachable: nothing is deleted, nothing can be served stale, and two
+processes filling the same key at once store the same bytes. Entries expire only to free
+space (``SAMIZDAT_PAGE_CACHE_SECONDS``), never to become correct.
+
+Never stored or served from the cache: anything but GET/HEAD, the mirror export's renders,
+requests carrying a session or messages cookie (signed-in staff see the live render), and
+answers that are not a plain 200, set a cookie, touched the session, the CSRF token or the
+messages, or say they are private.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+from django.conf import settings
+from django.core.cache import caches
+from django.http import HttpRequest, HttpResponse
+
+log = logging.getLogger(__name__)
+
+PREFIX = "samizdat:pc:"
+HEADER = "X-Samizdat-Cache"  # hit, miss or bypass: for operators and the tests
+# Headers a stored answer never keeps: per-answer ones, and those the middleware adds itself.
+DROPPED = {"set-cookie", "date", "etag", "last-modified", "content-length", "cache-control"}
+SAFE = ("GET", "HEAD")
+
+
+def enabled() -> bool:
+    return bool(getattr(settings, "PAGE_CACHE", True))
+
+
+def _cache():
+    return caches[getattr(settings, "PAGE_CACHE_ALIAS", "default")]
+
+
+def timeout() -> int:
+    return int(getattr(settings, "PAGE_CACHE_SECONDS", 24 * 3600))
+
+
+def usable(request: HttpRequest) -> bool:
+    """May this request be answered from, and fill, the cache?"""
+    if not enabled() or request.method not in SAFE:
+        return False
+    if request.META.get("samizdat.export"):  # the mirror renders its own variant
+        return False
+    cookies = request.COOKIES
+    # A session (signed-in staff, a half-finished sign-in) or pending messages: live render.
+    return settings.SESSION_COOKIE_NAME not in cookies and "messages" not in cookies
+
+
+def storable(request: HttpRequest, response: HttpResponse) -> bool:
+    """Is this answer the same for every reader of the URL?"""
+    if response.status_code != 200 or response.streaming:
+        return False
+    if response.cookies or response.has_header("Set-Cookie"):
+        return False
+    cache_control = response.get("Cache-Control", "")
+    if "private" in cache_control or "no-store" in cache_control:
+        return False
+    meta = request.META
+    if meta.get("CSRF_COOKIE_NEEDS_UPDATE") or meta.get("CSRF_COOKIE_USED"):
+        return False  # the page holds a CSRF token: one reader's
+    session = getattr(request, "session", None)
+    # No session cookie came (see usable), so whoever looked found nobody signed in; a view
+    # that wrote to the session would make a cookie: one reader's.
+    if session is not None and (session.modified or not session.is_empty()):
+        return False
+    messages = getattr(request, "_messages", None)
+    if messages is not None and (
+        getattr(messages, "used", False) or getattr(messages, "_queued_messages", None)
+    ):
+        return False
+    return True
+
+
+def _freeze(response: HttpResponse) -> tuple:
+    headers = [(k, v) for k, v in response.items() if k.lower() not in DROPPED]
+    return (response.status_code, response.content, headers)
+
+
+def _thaw(entry: tuple) -> HttpResponse:
+    status, content, headers = entry
+    response = HttpResponse(content, status=status)
+    for name, value in headers:
+        response.headers[name] = value
+    return response
+
+
+def get(key: str):
+    try:
+        return _cache().get(PREFIX + key)
+    except Exception:  # the cache server is down: render, as without a cache
+        log.warning("page cache unavailable (get)", exc_info=True)
+        return None
+
+
+def put(key: str, value) -> None:
+    try:
+        _cache().set(PREFIX + key, value, timeout())
+    except Exception:
+        log.warning("page cache unavailable (set)", exc_info=True)
+
+
+def serve(request: HttpRequest, key: str, render: Callable[[], HttpResponse]) -> HttpResponse:
+    """The stored answer for ``key``, or ``render()`` — stored when it is everybody's."""
+    if not usable(request):
+        response = render()
+        response.headers[HEADER] = "bypass"
+        return response
+    entry = get(key)
+    if entry is not None:
+        response = _thaw(entry)
+        response.headers[HEADER] = "hit"
+        return response
+    response = render()
+    if storable(request, response):
+        put(key, _freeze(response))
+        response.headers[HEADER] = "miss"
+    else:
+        response.headers[HEADER] = "bypass"
+    return response
