@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "samizdat.authenticity",
     "samizdat.importers",
     "samizdat.caching",
+    "samizdat.history",
     "samizdat.accounts.adminconfig.StaffAdminConfig",  # django.contrib.admin, 2FA-gated
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -39,6 +39,7 @@ urlpatterns += i18n_patterns(
     *installed("syndication", "feeds/"),
     *installed("discussion", "comments/"),
     *installed("authenticity", ""),
+    *installed("history", ""),
     path("", include("samizdat.publishing.urls")),
     prefix_default_language=True,
 )
