@@ -48,5 +48,18 @@ class HistoryConfig(AppConfig):
 
                 plan.STATEMENT_ROUTE_PARAMS["history:text"] = mirror_params
                 plan.STATEMENT_ROUTE_PARAMS["history:signature"] = mirror_params
+        if apps.is_installed("samizdat.syndication"):
+            from samizdat.syndication import feeds
+
+            from .freshness import feed_categories
+
+            if feed_categories not in feeds.CATEGORY_PROVIDERS:
+                feeds.CATEGORY_PROVIDERS.append(feed_categories)
         register_panel("translation-notice", "history/_notice.html", order=5, slot="statement_top")
         register_panel("history", "history/_versions.html", order=110, slot="statement")
+
+    def demo_setup(self, stdout) -> None:
+        """`samizdat demo`: a corrected original whose kk version is now outdated."""
+        from .demo import outdate_one
+
+        stdout.write(outdate_one())

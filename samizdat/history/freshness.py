@@ -135,6 +135,49 @@ def notice(statement: Statement) -> dict:
     }
 
 
+def states_for(statements) -> dict[int, Member]:
+    """Batch form for feeds: statement pk → its Member (with ``state``), in one query."""
+    pks = [s.pk for s in statements]
+    groups = {s.translation_group_id for s in statements if s.translation_group_id}
+    if not pks:
+        return {}
+    members = _rows(Q(pk__in=pks) | Q(translation_group_id__in=groups))
+    by_group: dict = {}
+    for m in members:
+        by_group.setdefault(m.group or -m.pk, []).append(m)
+    for group in by_group.values():
+        classify(group)
+    return {m.pk: m for m in members if m.pk in set(pks)}
+
+
+def feed_categories(statements) -> dict[int, list[str]]:
+    """Feed categories (in the active language) for outdated and machine-made versions."""
+    found: dict[int, list[str]] = {}
+    for pk, m in states_for(statements).items():
+        labels = []
+        if m.state == OUTDATED:
+            labels.append(_("outdated translation"))
+        if m.machine_made and not m.reviewed:
+            labels.append(_("machine translation"))
+        if labels:
+            found[pk] = labels
+    return found
+
+
+def touch_translations(original: Statement) -> None:
+    """The original's text changed: its translations' pages now say they are outdated, so
+    they count as changed (sitemap lastmod, feeds' updated, mirror, HTTP validators)."""
+    if not original.translation_group_id:
+        return
+    members = group_of(original)
+    first = classify(members)
+    if first is None or first.pk != original.pk:
+        return
+    Statement.objects.filter(translation_group_id=original.translation_group_id).exclude(
+        pk=original.pk
+    ).update(updated_at=timezone.now())
+
+
 def state_of(statement: Statement) -> str:
     members = group_of(statement)
     classify(members)
@@ -214,6 +257,8 @@ def mark_checked(statement: Statement, revision: Revision | None = None) -> Tran
         state.source_revision = revision
         state.checked_at = timezone.now()
         state.save()
+        # The page no longer says "outdated": it changed.
+        Statement.objects.filter(pk=statement.pk).update(updated_at=timezone.now())
         return state
 
 

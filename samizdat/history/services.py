@@ -144,6 +144,10 @@ def record(obj, actor=None, before=None, force: bool = False) -> Revision | None
     )
     if ctx is not None:
         ctx.created.append(revision)
+    if revision.text_changed and revision.statement_id and revision.number > 1:
+        from .freshness import touch_translations
+
+        touch_translations(obj)
     return revision
 
 
