@@ -385,3 +385,13 @@ LOGGING["loggers"] = {
 }
 if EMAIL_BACKEND == "django.core.mail.backends.console.EmailBackend":
     EMAIL_BACKEND = "samizdat.privacy.mail.MaskedConsoleEmailBackend"
+
+# --- history: revisions, signed old versions, translation freshness (docs/history.md) ---
+# Machine-translated drafts: off unless a backend is chosen. "libretranslate" calls a
+# self-hosted LibreTranslate-compatible server's POST /translate at SAMIZDAT_MT_URL.
+MT_BACKEND = ENV.choice("SAMIZDAT_MT_BACKEND", "off", {"off", "libretranslate"})
+MT_URL = ENV.url("SAMIZDAT_MT_URL", "")
+MT_API_KEY = env("SAMIZDAT_MT_API_KEY", "")
+MT_TIMEOUT = env_int("SAMIZDAT_MT_TIMEOUT", 60, minimum=1, maximum=600)
+if MT_BACKEND == "libretranslate" and not MT_URL:
+    raise ImproperlyConfigured("SAMIZDAT_MT_BACKEND=libretranslate needs SAMIZDAT_MT_URL")

@@ -195,7 +195,13 @@ class HistoryStatementAdmin(HistoryMixin, StatementAdmin):
         HISTORY_FIELDSET,
         StatementAdmin.fieldsets[-1],
     ]
-    actions = [*StatementAdmin.actions, "mark_checked", "make_original"]
+    actions = [
+        *StatementAdmin.actions,
+        "mark_checked",
+        "make_original",
+        "machine_translate",
+        "mark_reviewed",
+    ]
 
     def save_model(self, request, obj, form, change):
         with services.revision_context(
@@ -264,6 +270,53 @@ class HistoryStatementAdmin(HistoryMixin, StatementAdmin):
         for statement in queryset:
             freshness.set_original(statement)
         self.message_user(request, _("Original versions set."))
+
+    @admin.action(
+        description=gettext_lazy("Machine-translate into the missing languages (drafts)"),
+        permissions=["add"],
+    )
+    def machine_translate(self, request, queryset):
+        from . import machine
+
+        if machine.backend() is None:
+            self.message_user(
+                request,
+                _("Machine translation is off (set SAMIZDAT_MT_BACKEND and SAMIZDAT_MT_URL)."),
+                messages.WARNING,
+            )
+            return
+        made = 0
+        for statement in queryset:
+            have = {m.language for m in freshness.group_of(statement)}
+            for code in languages.codes():
+                if code in have:
+                    continue
+                try:
+                    machine.make_draft(statement, code, actor=request.user)
+                except machine.MachineTranslationError as error:
+                    self.message_user(request, f"{statement} → {code}: {error}", messages.ERROR)
+                else:
+                    made += 1
+        if made:
+            self.message_user(
+                request,
+                _(
+                    "%(count)s machine-translated drafts made. They are labelled as machine "
+                    "translations and stay drafts until an editor publishes them."
+                )
+                % {"count": made},
+                messages.SUCCESS,
+            )
+
+    @admin.action(
+        description=gettext_lazy("Mark machine translation as reviewed by a person"),
+        permissions=["change"],
+    )
+    def mark_reviewed(self, request, queryset):
+        for state in TranslationState.objects.filter(statement__in=queryset, machine_made=True):
+            state.reviewed = True
+            state.save()
+        self.message_user(request, _("Marked as reviewed."))
 
     def get_urls(self):
         return [

@@ -6,7 +6,22 @@ from __future__ import annotations
 def statement_saved(sender, statement, before=None, actor=None, **kwargs) -> None:
     from . import services
 
+    if statement.is_released and actor is None and not (before and before.is_released):
+        _refuse_unreviewed_machine_release(statement)
     services.record(statement, actor, before=before)
+
+
+def _refuse_unreviewed_machine_release(statement) -> None:
+    """A machine-made draft is released only by an editor (never by a command or a job)."""
+    from django.core.exceptions import ValidationError
+    from django.utils.translation import gettext as _
+
+    from .models import TranslationState
+
+    if TranslationState.objects.filter(statement_id=statement.pk, machine_made=True).exists():
+        raise ValidationError(
+            _("A machine-translated draft is published only by an editor, in the admin.")
+        )
 
 
 def tags_changed(sender, instance, action, reverse=False, **kwargs) -> None:
