@@ -65,7 +65,7 @@ def test_the_editor_sees_what_changed_in_the_original(trio):
 def test_a_revision_of_another_statement_is_refused(trio):
     ru, kk, en = trio
     other = make_statement()
-    with pytest.raises(ValidationError, match="another statement"):
+    with override("en"), pytest.raises(ValidationError, match="another statement"):
         freshness.mark_checked(kk, services.latest(other))
     state = TranslationState.objects.get(statement=kk)
     state.source_revision = services.latest(other)

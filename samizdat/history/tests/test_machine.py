@@ -12,6 +12,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils.translation import override
 
 from samizdat.publishing import lifecycle
 from samizdat.publishing.models import Statement
@@ -96,17 +97,17 @@ def test_server_errors_are_clear_and_leave_nothing(server):
     ru = make_statement(language="ru")
     count = Statement.objects.count()
     Handler.mode = "error"
-    with pytest.raises(machine.MachineTranslationError, match="400 kk is not supported"):
+    with override("en"), pytest.raises(machine.MachineTranslationError, match="400 kk is not"):
         machine.make_draft(ru, "kk")
     Handler.mode = "garbage"
-    with pytest.raises(machine.MachineTranslationError, match="not valid"):
+    with override("en"), pytest.raises(machine.MachineTranslationError, match="not valid"):
         machine.make_draft(ru, "kk")
     assert Statement.objects.count() == count
 
 
 def test_unreachable_server(settings):
     settings.MT_BACKEND, settings.MT_URL = "libretranslate", "http://127.0.0.1:9"
-    with pytest.raises(machine.MachineTranslationError, match="cannot be reached"):
+    with override("en"), pytest.raises(machine.MachineTranslationError, match="cannot be"):
         machine.make_draft(make_statement(), "kk")
 
 

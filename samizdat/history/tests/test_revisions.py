@@ -1,4 +1,5 @@
 import pytest
+from django.utils.translation import gettext
 
 from samizdat.publishing import lifecycle
 from samizdat.publishing.models import Image, Page, Section, Statement
@@ -67,7 +68,7 @@ def test_restore_makes_a_new_revision():
     restored = services.restore(s, first)
     s.refresh_from_db()
     assert s.body == "Версия один." and restored.number == 4
-    assert restored.note == "Restored revision 2"
+    assert restored.note == gettext("Restored revision %(number)s") % {"number": 2}
     assert list(s.tags.values_list("slug", flat=True)) == ["a"]
 
 
