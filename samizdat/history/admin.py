@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from samizdat import languages
-from samizdat.publishing.admin import PageAdmin, StatementAdmin, StatementForm
+from samizdat.publishing.admin import PageAdmin, StatementAdmin
 from samizdat.publishing.models import Page, Statement
 
 from . import diff, freshness, services
@@ -178,25 +178,32 @@ class HistoryMixin:
         return HttpResponseRedirect(back)
 
 
-class HistoryStatementAdmin(HistoryMixin, StatementAdmin):
-    form = _with_history(StatementForm)
-    readonly_fields = [*StatementAdmin.readonly_fields, "history_link", "translation_freshness"]
+# Build on whatever admin is registered for statements now (authenticity adds signing to it),
+# so every app's additions stay: apps listed later in INSTALLED_APPS register later.
+_Base = (
+    type(admin.site._registry[Statement]) if admin.site.is_registered(Statement) else StatementAdmin
+)
+
+
+class HistoryStatementAdmin(HistoryMixin, _Base):
+    form = _with_history(_Base.form)
+    readonly_fields = [*_Base.readonly_fields, "history_link", "translation_freshness"]
     fieldsets = [
-        *StatementAdmin.fieldsets[:-2],
+        *_Base.fieldsets[:-2],
         (
-            StatementAdmin.fieldsets[-2][0],
+            _Base.fieldsets[-2][0],
             {
                 "fields": [
-                    *StatementAdmin.fieldsets[-2][1]["fields"],
+                    *_Base.fieldsets[-2][1]["fields"],
                     "translation_freshness",
                 ]
             },
         ),
         HISTORY_FIELDSET,
-        StatementAdmin.fieldsets[-1],
+        _Base.fieldsets[-1],
     ]
     actions = [
-        *StatementAdmin.actions,
+        *_Base.actions,
         "mark_checked",
         "make_original",
         "machine_translate",
