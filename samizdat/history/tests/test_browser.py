@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 from django.conf import settings
-from django.contrib.auth.models import Group, User
+from django.contrib.auth.models import User
 from django.db import connections
 from django.test import Client
 
@@ -19,8 +19,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 def _session(name: str) -> str:
     """A signed-in editor's session cookie (password and second factor passed)."""
-    user = User.objects.create_user(name, password="pw-12345-xx", is_staff=True)
-    user.groups.add(Group.objects.get(name="Editors"))
+    # A superuser: transactional tests before this one may have flushed the Editors group.
+    user = User.objects.create_superuser(name, password="pw-12345-xx")
     return verified_login(Client(), user).cookies[settings.SESSION_COOKIE_NAME].value
 
 
