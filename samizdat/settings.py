@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "samizdat.authenticity",
     "samizdat.importers",
     "samizdat.caching",
+    "samizdat.history",
     "samizdat.accounts.adminconfig.StaffAdminConfig",  # django.contrib.admin, 2FA-gated
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -432,3 +433,13 @@ FEDERATION_MAX_ATTEMPTS = env_int("SAMIZDAT_FEDERATION_MAX_ATTEMPTS", 8, minimum
 FEDERATION_RETRY_SECONDS = ENV.number("SAMIZDAT_FEDERATION_RETRY_SECONDS", 60, minimum=0)
 # Only for tests and closed networks: allow plain http and loopback/private peer addresses.
 FEDERATION_ALLOW_PRIVATE = env_bool("SAMIZDAT_FEDERATION_ALLOW_PRIVATE", False)
+
+# --- history: revisions, signed old versions, translation freshness (docs/history.md) ---
+# Machine-translated drafts: off unless a backend is chosen. "libretranslate" calls a
+# self-hosted LibreTranslate-compatible server's POST /translate at SAMIZDAT_MT_URL.
+MT_BACKEND = ENV.choice("SAMIZDAT_MT_BACKEND", "off", {"off", "libretranslate"})
+MT_URL = ENV.url("SAMIZDAT_MT_URL", "")
+MT_API_KEY = env("SAMIZDAT_MT_API_KEY", "")
+MT_TIMEOUT = env_int("SAMIZDAT_MT_TIMEOUT", 60, minimum=1, maximum=600)
+if MT_BACKEND == "libretranslate" and not MT_URL:
+    raise ImproperlyConfigured("SAMIZDAT_MT_BACKEND=libretranslate needs SAMIZDAT_MT_URL")

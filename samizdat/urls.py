@@ -46,6 +46,7 @@ urlpatterns += i18n_patterns(
     *(installed("newsletter", "newsletter/") if apps.is_installed("samizdat.discussion") else []),
     *installed("authenticity", ""),
     *installed("mirror.network", ""),
+    *installed("history", ""),
     path("", include("samizdat.publishing.urls")),
     prefix_default_language=True,
 )

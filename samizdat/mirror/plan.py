@@ -46,6 +46,10 @@ from .paths import canonical_path, is_safe_rel, url_file
 # Parts of the site that only work live (posting, moderation, server-side search): never
 # exported; links to them point to the live site.
 LIVE_ONLY_NAMESPACES = {"admin", "discussion", "search"}
+# Statement routes with parameters beyond section+slug (history's ``v/<n>/statement.txt``):
+# route name → callable() → {statement pk: [{param: value}, …]}; apps add theirs in ready().
+# Those files never change once made, so their fingerprint is the values alone.
+STATEMENT_ROUTE_PARAMS: dict[str, object] = {}
 
 
 def digest(*parts: object) -> str:
@@ -419,6 +423,14 @@ def plan(snapshot: Snapshot, routes: list[Route], languages: list[str]) -> Plan:
                         add(url, statement_fp[r.pk], lang)
                         if url and route.name == "publishing:statement":
                             statement_paths[url] = r.pk
+                elif route.name in STATEMENT_ROUTE_PARAMS and params > {"section", "slug"}:
+                    values = STATEMENT_ROUTE_PARAMS[route.name]()
+                    for r in rows:
+                        for extra in values.get(r.pk, ()):
+                            url = make(
+                                section=snapshot.sections[r.section_id], slug=r.slug, **extra
+                            )
+                            add(url, digest(route.name, r.pk, sorted(extra.items())), lang)
                 elif params == {"slug"} and publishing:
                     for page_lang, slug, fp in snapshot.pages:
                         if page_lang == lang:

@@ -90,6 +90,9 @@ def _commit(statement: Statement, actor, changed_extra: Iterable[str] = ()) -> S
         if was_released:
             signal, extra = signals.statement_unpublished, {"was_public": was_public}
     statement.save()
+    signals.statement_saved.send(
+        sender=Statement, statement=statement, before=before, actor=actor, changed=changed
+    )
     if signal is not None:
         _send(signal, statement=statement, actor=actor, **extra)
     return statement

@@ -14,6 +14,7 @@ Slots used by the site's templates:
 
 - ``head``: ``<head>`` contributions of public pages (syndication: canonical, hreflang, feeds);
 - ``header``: the end of the sections bar (search: the search form);
+- ``statement_top``: inside a statement's article, after its title lines (history: notices);
 - ``statement``: inside a statement's article, after its text and tags (authenticity);
 - ``statement_after``: below the article (discussion: the comments);
 - ``footer``: the site footer (authenticity: the signing key line).

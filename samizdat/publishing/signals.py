@@ -22,3 +22,7 @@ statement_unpublished = Signal()
 statement_scheduled = Signal()
 # statements (list, every statement whose group changed), actor: translation links changed.
 translations_changed = Signal()
+# statement, before (the stored row before the change, or None), actor, changed: sent by
+# ``lifecycle`` right after every save, INSIDE its transaction (the row is locked): for work that
+# must be atomic with the save (history: revisions). A receiver that raises undoes the save.
+statement_saved = Signal()

@@ -51,6 +51,11 @@ class FullTextRss(Rss201rev2Feed):
         _translation_links(handler, item, "atom:link")
 
 
+# Other apps' extra item categories: callables(statements) → {statement pk: [label, …]},
+# called once per feed (one query each, not one per item); apps append in ready().
+CATEGORY_PROVIDERS: list = []
+
+
 class StatementFeed(Feed):
     """Published statements of one scope (language, section or tag), newest first."""
 
@@ -81,7 +86,12 @@ class StatementFeed(Feed):
         return scope.site
 
     def items(self, scope: Scope) -> list[Item]:
-        return [make_item(statement) for statement in scope.statements()]
+        items = [make_item(statement) for statement in scope.statements()]
+        for provider in CATEGORY_PROVIDERS:  # e.g. history: "outdated translation"
+            extra = provider([item.statement for item in items])
+            for item in items:
+                item.tags = item.tags + extra.get(item.statement.pk, [])
+        return items
 
     def item_title(self, item: Item) -> str:
         return item.statement.title

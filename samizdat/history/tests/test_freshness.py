@@ -1,0 +1,118 @@
+"""Translation freshness: original, outdated, checked, notices, feed category, sitemap."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.utils.translation import override
+
+from samizdat.publishing import lifecycle
+from samizdat.publishing.models import Statement
+from samizdat.publishing.tests.factories import link, make_statement
+
+from .. import freshness, services
+from ..models import TranslationState
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def trio():
+    ru = make_statement("Вода", language="ru", slug="voda", body="Тарифы выросли втрое.")
+    kk = make_statement("Су", language="kk", slug="su", body="Тарифтер үш есе өсті.")
+    en = make_statement("Water", language="en", slug="water", body="Tariffs tripled.")
+    link(ru, kk, en)
+    return ru, kk, en
+
+
+def states(*statements):
+    return [freshness.state_of(Statement.objects.get(pk=s.pk)) for s in statements]
+
+
+def test_a_new_text_revision_of_the_original_makes_translations_outdated(trio):
+    ru, kk, en = trio
+    assert states(ru, kk, en) == ["original", "current", "current"]
+    lifecycle.revise(ru, body="Тарифы выросли вчетверо.")
+    assert states(ru, kk, en) == ["original", "outdated", "outdated"]
+    freshness.mark_checked(Statement.objects.get(pk=kk.pk))
+    assert states(ru, kk, en) == ["original", "current", "outdated"]
+    lifecycle.unpublish(ru)  # status only: no text changed, nothing falls behind
+    assert states(kk) == ["current"]
+
+
+def test_editing_a_translation_does_not_outdate_the_others(trio):
+    ru, kk, en = trio
+    lifecycle.revise(kk, body="Жаңа мәтін.")
+    assert states(ru, kk, en) == ["original", "current", "current"]
+
+
+def test_the_original_can_be_changed(trio):
+    ru, kk, en = trio
+    freshness.set_original(Statement.objects.get(pk=en.pk))
+    assert states(ru, kk, en)[2] == "original"
+    assert TranslationState.objects.filter(is_original=True).count() == 1
+
+
+def test_the_editor_sees_what_changed_in_the_original(trio):
+    ru, kk, en = trio
+    lifecycle.revise(ru, body="Тарифы выросли вчетверо.")
+    source, latest, changes = freshness.changes_since(Statement.objects.get(pk=kk.pk))
+    assert (source.number, latest.number) == (1, 2)
+    assert [c.name for c in changes] == ["body"]
+    assert "<del>втрое.</del><ins>вчетверо.</ins>" in changes[0].html
+
+
+def test_a_revision_of_another_statement_is_refused(trio):
+    ru, kk, en = trio
+    other = make_statement()
+    with override("en"), pytest.raises(ValidationError, match="another statement"):
+        freshness.mark_checked(kk, services.latest(other))
+    state = TranslationState.objects.get(statement=kk)
+    state.source_revision = services.latest(other)
+    with pytest.raises(ValidationError):
+        state.full_clean()
+    with pytest.raises(ValidationError):
+        freshness.mark_checked(ru)  # the original itself
+
+
+def test_the_public_page_of_an_outdated_translation_says_so_in_its_language(client, trio):
+    ru, kk, en = trio
+    assert "notice-outdated" not in client.get(kk.get_absolute_url()).content.decode()
+    lifecycle.revise(ru, body="Тарифы выросли вчетверо.")
+    page = client.get(kk.get_absolute_url()).content.decode()
+    assert 'class="notice notice-outdated"' in page
+    assert f'href="{ru.get_absolute_url()}"' in page
+    with override("kk"):
+        from django.utils.translation import gettext
+
+        expected = gettext(
+            "This translation is outdated: the original was changed after it was translated."
+        )
+    assert expected in page
+    assert "notice-outdated" not in client.get(ru.get_absolute_url()).content.decode()
+
+
+def test_machine_translation_label(client, trio):
+    ru, kk, en = trio
+    TranslationState.objects.filter(statement=en).update(machine_made=True)
+    en.save()  # bump nothing else; the label is read per request
+    assert "notice-machine" in client.get(en.get_absolute_url()).content.decode()
+    TranslationState.objects.filter(statement=en).update(reviewed=True)
+    page = client.get(en.get_absolute_url()).content.decode()
+    assert "reviewed by a person" in page
+
+
+def test_feeds_and_sitemap_carry_the_status(client, trio):
+    ru, kk, en = trio
+    before = Statement.objects.get(pk=kk.pk).updated_at
+    lifecycle.revise(ru, body="Тарифы выросли вчетверо.")
+    assert Statement.objects.get(pk=kk.pk).updated_at > before  # sitemap lastmod follows
+    feed = client.get("/kk/feeds/atom.xml").content.decode()
+    with override("kk"):
+        from django.utils.translation import gettext
+
+        label = gettext("outdated translation")
+    assert f'term="{label}"' in feed
+    assert "term=" not in client.get("/ru/feeds/atom.xml").content.decode() or (
+        label not in client.get("/ru/feeds/atom.xml").content.decode()
+    )
