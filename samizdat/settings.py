@@ -131,9 +131,10 @@ TEMPLATES = [
 DATABASES = {
     "default": {
         **ENV.database("DATABASE_URL", f"sqlite:///{DATA_DIR / 'samizdat.sqlite3'}"),
-        # Persistent connections (perf, docs/performance.md): a request does not pay for a
-        # connect (and, on SQLite, the pragmas below); a dead one is replaced, not used.
-        "CONN_MAX_AGE": 60,
+        # Closed at the end of each request: `samizdat serve` runs Django under ASGI, where
+        # every request's sync code runs in a thread of its own, so a kept connection would
+        # never be reused and would leak (PostgreSQL: "too many clients"; docs/performance.md).
+        "CONN_MAX_AGE": 0,
         "CONN_HEALTH_CHECKS": True,
     }
 }
