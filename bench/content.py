@@ -113,6 +113,13 @@ def seed(n: int, words: int = 840, comments: int = 20, index: bool = True, progr
                 for i in range(comments)
             ]
         )
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        # What autovacuum does on a live site soon after a bulk load: without statistics the
+        # planner takes the table for empty and sorts instead of walking the listing index.
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
     if index:
         from samizdat.search.indexing import rebuild_index
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import statistics
 import subprocess
 import sys
@@ -84,6 +85,10 @@ def child(n: int, words: int, repeat: int, plans: bool) -> dict:
                 if q["sql"].lstrip().upper().startswith("SELECT")
             ]
         result["pages"][page] = entry
+    status = Path("/proc/self/status").read_text()
+    for key in ("VmRSS", "VmHWM"):  # now, and the peak of this one process (one "worker")
+        found = re.search(rf"^{key}:\s+(\d+) kB", status, re.M)
+        result[key] = int(found.group(1)) / 1024 if found else 0.0
     return result
 
 
@@ -138,6 +143,8 @@ def print_table(results: list[dict]) -> None:
         )
         ratio = results[-1]["pages"][page]["ms"] / base["pages"][page]["ms"]
         print(f"{page:12} {cells}   {ratio:5.2f}×")
+    memory = " ".join(f"{r['VmRSS']:>8.0f}/{r['VmHWM']:<4.0f}" for r in results)
+    print(f"{'RSS/peak MB':12} {memory}   (the rendering process after all pages)")
 
 
 def write_plans(path: Path, results: list[dict]) -> None:

@@ -274,6 +274,12 @@ class Statement(models.Model):
                 fields=["section", "language", "-published_at", "-id", "status"],
                 name="statement_section_listing",
             ),
+            # The sitemap's newest-change-per-listing aggregates, read from the index alone
+            # (not from rows that carry the full text).
+            models.Index(
+                fields=["status", "language", "section", "published_at", "updated_at"],
+                name="statement_sitemap",
+            ),
         ]
 
     def __str__(self) -> str:
