@@ -6,254 +6,117 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     initial = True
 
-    dependencies = []
+    dependencies = [
+    ]
 
     operations = [
         migrations.CreateModel(
-            name="Image",
+            name='Image',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("file", models.ImageField(upload_to="images/%Y/%m/", verbose_name="file")),
-                (
-                    "alt",
-                    models.CharField(
-                        help_text="Describe the image for readers who cannot see it. Required.",
-                        max_length=300,
-                        verbose_name="alt text",
-                    ),
-                ),
-                ("caption", models.CharField(blank=True, max_length=300, verbose_name="caption")),
-                ("width", models.PositiveIntegerField(default=0, editable=False)),
-                ("height", models.PositiveIntegerField(default=0, editable=False)),
-                ("variants", models.JSONField(blank=True, default=dict, editable=False)),
-                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('file', models.ImageField(upload_to='images/%Y/%m/', verbose_name='file')),
+                ('alt', models.CharField(help_text='Describe the image for readers who cannot see it. Required.', max_length=300, verbose_name='alt text')),
+                ('caption', models.CharField(blank=True, max_length=300, verbose_name='caption')),
+                ('width', models.PositiveIntegerField(default=0, editable=False)),
+                ('height', models.PositiveIntegerField(default=0, editable=False)),
+                ('variants', models.JSONField(blank=True, default=dict, editable=False)),
+                ('created_at', models.DateTimeField(auto_now_add=True)),
             ],
             options={
-                "verbose_name": "image",
-                "verbose_name_plural": "images",
-                "ordering": ["-created_at"],
+                'verbose_name': 'image',
+                'verbose_name_plural': 'images',
+                'ordering': ['-created_at'],
             },
         ),
         migrations.CreateModel(
-            name="Section",
+            name='Section',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "slug",
-                    models.SlugField(
-                        unique=True,
-                        validators=[samizdat.publishing.models.validate_section_slug],
-                        verbose_name="slug",
-                    ),
-                ),
-                ("name_ru", models.CharField(max_length=100, verbose_name="name (Russian)")),
-                ("name_kk", models.CharField(max_length=100, verbose_name="name (Kazakh)")),
-                ("name_en", models.CharField(max_length=100, verbose_name="name (English)")),
-                ("order", models.PositiveSmallIntegerField(default=0, verbose_name="order")),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('slug', models.SlugField(unique=True, validators=[samizdat.publishing.models.validate_section_slug], verbose_name='slug')),
+                ('name_ru', models.CharField(max_length=100, verbose_name='name (Russian)')),
+                ('name_kk', models.CharField(max_length=100, verbose_name='name (Kazakh)')),
+                ('name_en', models.CharField(max_length=100, verbose_name='name (English)')),
+                ('order', models.PositiveSmallIntegerField(default=0, verbose_name='order')),
             ],
             options={
-                "verbose_name": "section",
-                "verbose_name_plural": "sections",
-                "ordering": ["order", "slug"],
+                'verbose_name': 'section',
+                'verbose_name_plural': 'sections',
+                'ordering': ['order', 'slug'],
             },
         ),
         migrations.CreateModel(
-            name="Tag",
+            name='Tag',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("name", models.CharField(max_length=100, verbose_name="name")),
-                ("slug", models.SlugField(allow_unicode=True, unique=True, verbose_name="slug")),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('name', models.CharField(max_length=100, verbose_name='name')),
+                ('slug', models.SlugField(allow_unicode=True, unique=True, verbose_name='slug')),
             ],
             options={
-                "verbose_name": "tag",
-                "verbose_name_plural": "tags",
-                "ordering": ["name"],
+                'verbose_name': 'tag',
+                'verbose_name_plural': 'tags',
+                'ordering': ['name'],
             },
         ),
         migrations.CreateModel(
-            name="TranslationGroup",
+            name='TranslationGroup',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('created_at', models.DateTimeField(auto_now_add=True)),
             ],
             options={
-                "verbose_name": "translation group",
-                "verbose_name_plural": "translation groups",
+                'verbose_name': 'translation group',
+                'verbose_name_plural': 'translation groups',
             },
         ),
         migrations.CreateModel(
-            name="Page",
+            name='Page',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("title", models.CharField(max_length=200, verbose_name="title")),
-                ("slug", models.SlugField(verbose_name="slug")),
-                (
-                    "language",
-                    models.CharField(
-                        choices=[("ru", "Русский"), ("kk", "Қазақша"), ("en", "English")],
-                        max_length=2,
-                        verbose_name="language",
-                    ),
-                ),
-                ("body", models.TextField(blank=True, verbose_name="body (Markdown)")),
-                ("body_html", models.TextField(blank=True, editable=False)),
-                (
-                    "order",
-                    models.PositiveSmallIntegerField(default=0, verbose_name="order in footer"),
-                ),
-                ("is_published", models.BooleanField(default=True, verbose_name="published")),
-                ("updated_at", models.DateTimeField(auto_now=True)),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('title', models.CharField(max_length=200, verbose_name='title')),
+                ('slug', models.SlugField(verbose_name='slug')),
+                ('language', models.CharField(choices=[('ru', 'Русский'), ('kk', 'Қазақша'), ('en', 'English')], max_length=2, verbose_name='language')),
+                ('body', models.TextField(blank=True, verbose_name='body (Markdown)')),
+                ('body_html', models.TextField(blank=True, editable=False)),
+                ('order', models.PositiveSmallIntegerField(default=0, verbose_name='order in footer')),
+                ('is_published', models.BooleanField(default=True, verbose_name='published')),
+                ('updated_at', models.DateTimeField(auto_now=True)),
             ],
             options={
-                "verbose_name": "page",
-                "verbose_name_plural": "pages",
-                "ordering": ["order", "slug"],
-                "constraints": [
-                    models.UniqueConstraint(
-                        fields=("language", "slug"), name="page_slug_per_language"
-                    )
-                ],
+                'verbose_name': 'page',
+                'verbose_name_plural': 'pages',
+                'ordering': ['order', 'slug'],
+                'constraints': [models.UniqueConstraint(fields=('language', 'slug'), name='page_slug_per_language')],
             },
         ),
         migrations.CreateModel(
-            name="Statement",
+            name='Statement',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("title", models.CharField(max_length=300, verbose_name="title")),
-                ("slug", models.SlugField(allow_unicode=True, max_length=200, verbose_name="slug")),
-                (
-                    "language",
-                    models.CharField(
-                        choices=[("ru", "Русский"), ("kk", "Қазақша"), ("en", "English")],
-                        max_length=2,
-                        verbose_name="language",
-                    ),
-                ),
-                (
-                    "issuer",
-                    models.CharField(
-                        blank=True,
-                        help_text="The body that issues the statement, e.g. “Political Council of …”.",
-                        max_length=300,
-                        verbose_name="issuer line",
-                    ),
-                ),
-                ("summary", models.TextField(blank=True, verbose_name="summary")),
-                ("body", models.TextField(blank=True, verbose_name="body (Markdown)")),
-                ("body_html", models.TextField(blank=True, editable=False)),
-                (
-                    "status",
-                    models.CharField(
-                        choices=[
-                            ("draft", "Draft"),
-                            ("scheduled", "Scheduled"),
-                            ("published", "Published"),
-                        ],
-                        db_index=True,
-                        default="draft",
-                        max_length=10,
-                        verbose_name="status",
-                    ),
-                ),
-                (
-                    "published_at",
-                    models.DateTimeField(
-                        blank=True, db_index=True, null=True, verbose_name="publication time"
-                    ),
-                ),
-                ("created_at", models.DateTimeField(auto_now_add=True)),
-                ("updated_at", models.DateTimeField(auto_now=True)),
-                (
-                    "lead_image",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to="publishing.image",
-                        verbose_name="lead image",
-                    ),
-                ),
-                (
-                    "section",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="statements",
-                        to="publishing.section",
-                        verbose_name="section",
-                    ),
-                ),
-                (
-                    "tags",
-                    models.ManyToManyField(
-                        blank=True,
-                        related_name="statements",
-                        to="publishing.tag",
-                        verbose_name="tags",
-                    ),
-                ),
-                (
-                    "translation_group",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="statements",
-                        to="publishing.translationgroup",
-                        verbose_name="translation group",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('title', models.CharField(max_length=300, verbose_name='title')),
+                ('slug', models.SlugField(allow_unicode=True, max_length=200, verbose_name='slug')),
+                ('language', models.CharField(choices=[('ru', 'Русский'), ('kk', 'Қазақша'), ('en', 'English')], max_length=2, verbose_name='language')),
+                ('issuer', models.CharField(blank=True, help_text='The body that issues the statement, e.g. “Political Council of …”.', max_length=300, verbose_name='issuer line')),
+                ('summary', models.TextField(blank=True, verbose_name='summary')),
+                ('body', models.TextField(blank=True, verbose_name='body (Markdown)')),
+                ('body_html', models.TextField(blank=True, editable=False)),
+                ('status', models.CharField(choices=[('draft', 'Draft'), ('scheduled', 'Scheduled'), ('published', 'Published')], db_index=True, default='draft', max_length=10, verbose_name='status')),
+                ('published_at', models.DateTimeField(blank=True, db_index=True, null=True, verbose_name='publication time')),
+                ('created_at', models.DateTimeField(auto_now_add=True)),
+                ('updated_at', models.DateTimeField(auto_now=True)),
+                ('lead_image', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='publishing.image', verbose_name='lead image')),
+                ('section', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='statements', to='publishing.section', verbose_name='section')),
+                ('tags', models.ManyToManyField(blank=True, related_name='statements', to='publishing.tag', verbose_name='tags')),
+                ('translation_group', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='statements', to='publishing.translationgroup', verbose_name='translation group')),
             ],
             options={
-                "verbose_name": "statement",
-                "verbose_name_plural": "statements",
-                "ordering": ["-published_at", "-pk"],
-                "indexes": [
-                    models.Index(
-                        fields=["language", "status", "published_at"],
-                        name="publishing__languag_168b8a_idx",
-                    )
-                ],
-                "constraints": [
-                    models.UniqueConstraint(
-                        fields=("language", "slug"), name="statement_slug_per_language"
-                    ),
-                    models.UniqueConstraint(
-                        fields=("translation_group", "language"), name="one_version_per_language"
-                    ),
-                ],
+                'verbose_name': 'statement',
+                'verbose_name_plural': 'statements',
+                'ordering': ['-published_at', '-pk'],
+                'indexes': [models.Index(fields=['language', 'status', 'published_at'], name='publishing__languag_168b8a_idx')],
+                'constraints': [models.UniqueConstraint(fields=('language', 'slug'), name='statement_slug_per_language'), models.UniqueConstraint(fields=('translation_group', 'language'), name='one_version_per_language')],
             },
         ),
     ]
