@@ -182,7 +182,16 @@ class StatementQuerySet(models.QuerySet):
         return self.filter(language=language)
 
     def for_listing(self) -> StatementQuerySet:
-        return self.select_related("section", "lead_image").order_by("-published_at", "-pk")
+        """Newest first in the order of the listing indexes; no Markdown source (never shown)."""
+        return (
+            self.select_related("section", "lead_image")
+            .defer("body")
+            .order_by("-published_at", "-pk")
+        )
+
+    def for_list_page(self) -> StatementQuerySet:
+        """``for_listing`` for HTML listings, which show summaries only: no body at all."""
+        return self.for_listing().defer("body", "body_html")
 
 
 class Statement(models.Model):
@@ -253,7 +262,25 @@ class Statement(models.Model):
                 fields=["translation_group", "language"], name="one_version_per_language"
             ),
         ]
-        indexes = [models.Index(fields=["language", "status", "published_at"])]
+        # Listings and feeds read the newest N of a language (and section) in index order
+        # and stop after N: equality columns first, then the ORDER BY (-published_at, -id),
+        # then status so that published() is checked in the index (docs/performance.md).
+        # (language, status, published_at) made every listing sort the whole archive.
+        indexes = [
+            models.Index(
+                fields=["language", "-published_at", "-id", "status"], name="statement_listing"
+            ),
+            models.Index(
+                fields=["section", "language", "-published_at", "-id", "status"],
+                name="statement_section_listing",
+            ),
+            # The sitemap's newest-change-per-listing aggregates, read from the index alone
+            # (not from rows that carry the full text).
+            models.Index(
+                fields=["status", "language", "section", "published_at", "updated_at"],
+                name="statement_sitemap",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.title

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.paginator import EmptyPage, Paginator
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
@@ -11,6 +10,7 @@ from django.shortcuts import get_object_or_404, render
 from samizdat import languages
 from samizdat.caching.decorators import public_page, statement_page
 
+from .listing import ListPage, list_page
 from .models import Page, Section, Statement, Tag
 
 MAX_SLUG_LENGTH = 200
@@ -20,13 +20,8 @@ def _language() -> str:
     return languages.current()
 
 
-def _paginate(queryset: QuerySet, page: int) -> tuple:
-    paginator = Paginator(queryset, settings.STATEMENTS_PER_PAGE, allow_empty_first_page=True)
-    try:
-        page_obj = paginator.page(page)
-    except EmptyPage:
-        raise Http404("No such page") from None
-    return paginator, page_obj
+def _paginate(queryset: QuerySet, page: int) -> ListPage:
+    return list_page(queryset, page, settings.STATEMENTS_PER_PAGE)
 
 
 @public_page
@@ -34,7 +29,7 @@ def home(request: HttpRequest) -> HttpResponse:
     statements = list(
         Statement.objects.published()
         .in_language(_language())
-        .for_listing()[: settings.HOME_STATEMENTS]
+        .for_list_page()[: settings.HOME_STATEMENTS]
     )
     return render(request, "publishing/home.html", {"statements": statements})
 
@@ -46,9 +41,9 @@ def section(request: HttpRequest, section: str, page: int = 1) -> HttpResponse:
         Statement.objects.published()
         .in_language(_language())
         .filter(section=section_obj)
-        .for_listing()
+        .for_list_page()
     )
-    paginator, page_obj = _paginate(queryset, page)
+    page_obj = _paginate(queryset, page)
     return render(
         request,
         "publishing/section.html",
@@ -62,9 +57,9 @@ def tag(request: HttpRequest, tag: str, page: int = 1) -> HttpResponse:
         raise Http404
     tag_obj = get_object_or_404(Tag, slug=tag)
     queryset = (
-        Statement.objects.published().in_language(_language()).filter(tags=tag_obj).for_listing()
+        Statement.objects.published().in_language(_language()).filter(tags=tag_obj).for_list_page()
     )
-    paginator, page_obj = _paginate(queryset, page)
+    page_obj = _paginate(queryset, page)
     return render(
         request,
         "publishing/tag.html",

@@ -115,9 +115,8 @@ def test_the_app_runs_unprivileged_from_a_read_only_install(site: Site):
             status = Path(f"/proc/{pid}/status").read_text()
         except OSError:
             continue
-        if b"samizdat.wsgi:application" in cmdline and str(site.app_port).encode() in b" ".join(
-            cmdline
-        ):
+        app = {b"samizdat.asgi:application", b"samizdat.wsgi:application"} & set(cmdline)
+        if app and str(site.app_port).encode() in b" ".join(cmdline):
             uid = int(re.search(r"^Uid:\s+(\d+)", status, re.M).group(1))
             ppid = int(re.search(r"^PPid:\s+(\d+)", status, re.M).group(1))
             gunicorns[int(pid)] = (uid, ppid)

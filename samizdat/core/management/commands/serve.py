@@ -1,4 +1,11 @@
-"""Run the production app server (gunicorn) on the samizdat WSGI application.
+"""Run the production app server: gunicorn with its asyncio (ASGI) worker by default.
+
+The worker class was chosen by measurement (docs/performance.md, "The app server"): gunicorn's
+sync worker stops answering everyone while as many slow clients as it has workers hold a
+connection (slowloris); its threaded worker is blocked by one slow client per thread; the
+asyncio worker reads headers and bodies and writes answers without a thread per connection,
+so 100 held slow connections leave the other readers served. ``--worker-class gthread`` or
+``sync`` (the WSGI application) remain for comparison and for sites behind nginx.
 
 Unless ``--no-worker``, the background worker (``samizdat worker``: queued mail, periodic jobs)
 is started first as a child process that dies with this one: on Linux the kernel sends it
@@ -19,6 +26,12 @@ from django.core.management.base import BaseCommand
 
 # A unix socket path must fit in sun_path (108 bytes on Linux).
 MAX_SOCKET_PATH = 100
+# gunicorn worker class → the application it serves.
+WORKER_CLASSES = {
+    "asgi": "samizdat.asgi:application",
+    "gthread": "samizdat.wsgi:application",
+    "sync": "samizdat.wsgi:application",
+}
 
 
 def run_dir(port: int) -> Path:
@@ -37,7 +50,8 @@ def run_dir(port: int) -> Path:
 
 class Command(BaseCommand):
     help = (
-        "Serve the site with gunicorn (a pre-fork WSGI server). Put nginx in front in production."
+        "Serve the site with gunicorn (pre-fork; asyncio workers by default). nginx in front "
+        "is recommended for large sites (docs/deploy.md)."
     )
 
     def add_arguments(self, parser):
@@ -46,6 +60,13 @@ class Command(BaseCommand):
         parser.add_argument("--workers", type=int, default=settings.SERVE_WORKERS)
         parser.add_argument("--timeout", type=int, default=30)
         parser.add_argument(
+            "--worker-class",
+            choices=sorted(WORKER_CLASSES),
+            default="asgi",
+            help="gunicorn worker: asgi (default; slow clients do not block it), gthread, sync",
+        )
+        parser.add_argument("--threads", type=int, default=4, help="threads per gthread worker")
+        parser.add_argument(
             "--no-worker",
             action="store_true",
             help="do not start the background worker (systemd runs `samizdat worker` itself)",
@@ -53,11 +74,14 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         run = run_dir(options["port"])
+        worker_class = options["worker_class"]
         argv = [
             sys.executable,
             "-m",
             "gunicorn",
-            "samizdat.wsgi:application",
+            WORKER_CLASSES[worker_class],
+            "--worker-class",
+            worker_class,
             "--bind",
             f"{options['host']}:{options['port']}",
             "--workers",
@@ -88,6 +112,8 @@ class Command(BaseCommand):
             "--limit-request-line",
             "8190",
         ]
+        if worker_class == "gthread":
+            argv += ["--threads", str(options["threads"])]
         if not options["no_worker"]:
             worker = start_worker()
             self.stdout.write(f"Background worker started (pid {worker.pid}).")
