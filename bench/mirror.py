@@ -44,6 +44,7 @@ def setup(data_dir: Path) -> None:
     os.environ["SAMIZDAT_KEY_DIR"] = str(data_dir / "keys")
     os.environ["DATABASE_URL"] = f"sqlite:///{data_dir / 'bench.sqlite3'}"
     os.environ["SAMIZDAT_CACHE_URL"] = "locmem://"
+    os.environ.setdefault("SAMIZDAT_SECRET_KEY", "bench-mirror-" + "x" * 40)
     import django
 
     django.setup()
