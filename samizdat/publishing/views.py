@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.paginator import EmptyPage, Paginator
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
@@ -11,6 +10,7 @@ from django.shortcuts import get_object_or_404, render
 from samizdat import languages
 from samizdat.caching.decorators import public_page, statement_page
 
+from .archive import ArchivePage, archive_page
 from .models import Page, Section, Statement, Tag
 
 MAX_SLUG_LENGTH = 200
@@ -20,13 +20,9 @@ def _language() -> str:
     return languages.current()
 
 
-def _paginate(queryset: QuerySet, page: int) -> tuple:
-    paginator = Paginator(queryset, settings.STATEMENTS_PER_PAGE, allow_empty_first_page=True)
-    try:
-        page_obj = paginator.page(page)
-    except EmptyPage:
-        raise Http404("No such page") from None
-    return paginator, page_obj
+def _paginate(queryset: QuerySet, page: int) -> ArchivePage:
+    """Archive pages numbered from the oldest (archive.py): 0 is the listing itself."""
+    return archive_page(queryset, settings.STATEMENTS_PER_PAGE, page)
 
 
 @public_page
@@ -40,7 +36,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @public_page
-def section(request: HttpRequest, section: str, page: int = 1) -> HttpResponse:
+def section(request: HttpRequest, section: str, page: int = 0) -> HttpResponse:
     section_obj = get_object_or_404(Section, slug=section)
     queryset = (
         Statement.objects.published()
@@ -48,7 +44,7 @@ def section(request: HttpRequest, section: str, page: int = 1) -> HttpResponse:
         .filter(section=section_obj)
         .for_listing()
     )
-    paginator, page_obj = _paginate(queryset, page)
+    page_obj = _paginate(queryset, page)
     return render(
         request,
         "publishing/section.html",
@@ -57,14 +53,14 @@ def section(request: HttpRequest, section: str, page: int = 1) -> HttpResponse:
 
 
 @public_page
-def tag(request: HttpRequest, tag: str, page: int = 1) -> HttpResponse:
+def tag(request: HttpRequest, tag: str, page: int = 0) -> HttpResponse:
     if len(tag) > 100:
         raise Http404
     tag_obj = get_object_or_404(Tag, slug=tag)
     queryset = (
         Statement.objects.published().in_language(_language()).filter(tags=tag_obj).for_listing()
     )
-    paginator, page_obj = _paginate(queryset, page)
+    page_obj = _paginate(queryset, page)
     return render(
         request,
         "publishing/tag.html",

@@ -102,15 +102,15 @@ def test_missing_translations_and_listing_pages_fall_back_to_a_parent(site, expo
         make_statement(f"Анализ {n}", section=analysis, slug=f"analiz-{n}")
     result = export()
     root = export.target
-    assert (root / "ru/analysis/page/3/index.html").is_file()
-    assert not (root / "ru/analysis/page/4").exists()
-    assert not (root / "kk/analysis/page/2").exists()
-    page2 = read(root / "ru/analysis/page/2/index.html")
+    assert (root / "ru/analysis/page/1/index.html").is_file()  # 5 = 2 archived + 3 listed
+    assert not (root / "ru/analysis/page/2").exists()
+    assert not (root / "kk/analysis/page/1").exists()
+    page2 = read(root / "ru/analysis/page/1/index.html")
     assert 'href="../../../../kk/analysis/index.html" hreflang="kk"' in page2
     assert 'href="../../index.html"' in page2  # "Newer" → the first page
     about = read(root / "ru/pages/about/index.html")
     assert 'href="../../../kk/index.html" hreflang="kk"' in about  # no Kazakh "about"
-    assert "/kk/analysis/page/2/" in result.fallbacks
+    assert "/kk/analysis/page/1/" in result.fallbacks
     assert check_mirror(root).ok
 
 
