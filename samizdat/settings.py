@@ -384,3 +384,9 @@ LOGGING["loggers"] = {
 }
 if EMAIL_BACKEND == "django.core.mail.backends.console.EmailBackend":
     EMAIL_BACKEND = "samizdat.privacy.mail.MaskedConsoleEmailBackend"
+
+# --- Mirror (samizdat.mirror): a local tree kept fresh by the worker, for nginx's "under
+# attack" mode (docs/deploy.md, docs/mirror.md). Empty: no automatic export. ---
+MIRROR_DIR = env("SAMIZDAT_MIRROR_DIR", "")
+MIRROR_CHECK_SECONDS = env_int("SAMIZDAT_MIRROR_CHECK_SECONDS", 5, minimum=1)
+MIRROR_REFRESH_SECONDS = env_int("SAMIZDAT_MIRROR_REFRESH_SECONDS", 300, minimum=10)

@@ -89,7 +89,7 @@ def test_statement_page_links_relatively_to_translations_assets_and_live_comment
     assert 'href="../../news/index.html"' in page  # a root-relative link in the body
     # Comments are read-only, with a link to comment on the live site.
     assert 'method="post"' not in page.lower() and "csrfmiddlewaretoken" not in page
-    assert 'href="http://testserver/ru/analysis/voda/#comments"' in page
+    assert 'href="http://testserver/ru/analysis/voda/?comment=form#comments"' in page
     # The header search form goes to the offline search page.
     assert re.search(r'<form[^>]*action="\.\./\.\./search/index\.html"', page)
     assert not re.search(r'(?:href|src|action)="/', page)
@@ -122,7 +122,7 @@ def test_base_url_and_onion_location(site, export, settings):
         '<meta http-equiv="onion-location" '
         'content="http://steppeabcdefgh.onion/ru/analysis/voda/">' in page
     )
-    assert 'href="https://mirror.example/ru/analysis/voda/#comments"' in page
+    assert 'href="https://mirror.example/ru/analysis/voda/?comment=form#comments"' in page
     manifest = json.loads(read(export.target / MANIFEST))
     assert manifest["site_url"] == "https://mirror.example"
     settings.ONION_URL = ""
