@@ -11,7 +11,6 @@ handful of pages (docs/mirror.md), so the tree trails the live site by seconds.
 from __future__ import annotations
 
 import logging
-import threading
 import time
 
 from django.conf import settings
@@ -60,9 +59,10 @@ def export_if_stale() -> None:
         return
     cache.delete(STALE_KEY)  # a change during the export marks it again: the next turn redoes
     try:
-        # Forking worker processes from a threaded process (an embedded worker) is unsafe.
-        workers = 1 if threading.active_count() > 1 else None
-        result = export_mirror(settings.MIRROR_DIR, workers=workers)
+        # In this process, never forked workers: the background worker has other threads, and
+        # a fork while one of them holds a lock deadlocks the child. Run `samizdat mirror
+        # export` by hand for a fast first full export.
+        result = export_mirror(settings.MIRROR_DIR, workers=1)
     except MirrorError as exc:
         if stale is not None:
             cache.set(STALE_KEY, stale, None)
