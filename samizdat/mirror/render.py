@@ -18,6 +18,7 @@ import gc
 import logging
 import multiprocessing
 import os
+import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from urllib.parse import urlsplit
@@ -120,6 +121,8 @@ def can_fork() -> str | None:
     """Why the export cannot render in worker processes (None when it can)."""
     if "fork" not in multiprocessing.get_all_start_methods():
         return "no fork() on this system"
+    if threading.active_count() > 1:
+        return "other threads are running (a fork could inherit a lock one of them holds)"
     for conn in connections.all(initialized_only=True):
         if conn.in_atomic_block:
             return "inside a database transaction (workers would not see its data)"
