@@ -121,7 +121,12 @@ def can_fork() -> str | None:
     """Why the export cannot render in worker processes (None when it can)."""
     if "fork" not in multiprocessing.get_all_start_methods():
         return "no fork() on this system"
-    if threading.active_count() > 1:
+    others = [
+        t
+        for t in threading.enumerate()
+        if t is not threading.current_thread() and type(t).__name__ != "TMonitor"
+    ]  # tqdm's monitor only sleeps on an event
+    if others:
         return "other threads are running (a fork could inherit a lock one of them holds)"
     for conn in connections.all(initialized_only=True):
         if conn.in_atomic_block:
