@@ -452,3 +452,9 @@ MT_API_KEY = env("SAMIZDAT_MT_API_KEY", "")
 MT_TIMEOUT = env_int("SAMIZDAT_MT_TIMEOUT", 60, minimum=1, maximum=600)
 if MT_BACKEND == "libretranslate" and not MT_URL:
     raise ImproperlyConfigured("SAMIZDAT_MT_BACKEND=libretranslate needs SAMIZDAT_MT_URL")
+
+# --- Mirror (samizdat.mirror): a local tree kept fresh by the worker, for nginx's "under
+# attack" mode (docs/deploy.md, docs/mirror.md). Empty: no automatic export. ---
+MIRROR_DIR = env("SAMIZDAT_MIRROR_DIR", "")
+MIRROR_CHECK_SECONDS = env_int("SAMIZDAT_MIRROR_CHECK_SECONDS", 5, minimum=1)
+MIRROR_REFRESH_SECONDS = env_int("SAMIZDAT_MIRROR_REFRESH_SECONDS", 300, minimum=10)

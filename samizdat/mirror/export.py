@@ -7,7 +7,8 @@
    or template re-renders everything.
 3. Plan every URL with its data fingerprint (plan.py); a URL whose fingerprint and file are
    unchanged since the previous export is carried over, the others are rendered through the
-   test client with the ``samizdat.export`` environ key, and HTML is relinked (rewrite.py).
+   real handler with the ``samizdat.export`` environ key — in worker processes when there are
+   many (render.py) — and HTML is relinked (rewrite.py).
 4. Copy the static and media files the pages reference, remove what is no longer produced,
    write the manifest, swap the staged tree in.
 """
@@ -16,20 +17,16 @@ from __future__ import annotations
 
 import gc
 import hashlib
-import logging
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import django
 from django.apps import apps
 from django.conf import settings
 from django.contrib.staticfiles import finders
-from django.template.loader import render_to_string
-from django.test import Client, RequestFactory, override_settings
 from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext, override
@@ -40,13 +37,14 @@ from .links import LinkMap
 from .paths import fs_name, is_safe_rel, relative_link, url_file
 from .plan import Spec, discover_routes, plan, take_snapshot
 from .plan import digest as fingerprint
+from .render import EXPORT_KEY, GC_EVERY, Renderer, default_workers, export_settings, render_all
+
+__all__ = ["EXPORT_KEY", "ExportResult", "Renderer", "export_mirror", "export_settings"]
 from .rewrite import Rewriter
 from .searchindex import build_index, index_script
 from .tree import FORMAT, MirrorError, MirrorTree, Staging
 
-EXPORT_KEY = "samizdat.export"
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
-GC_EVERY = 2000  # rendered pages between garbage collections (see manual_gc)
 CODE_SUFFIXES = {".py", ".html", ".po", ".css", ".js", ".txt", ".xml", ".json"}
 
 
@@ -106,24 +104,6 @@ def settings_stamp(site_url: str) -> tuple:
 
 
 @contextmanager
-def export_settings(site_url: str) -> Iterator[None]:
-    """Absolute links (canonical, feeds) use ``site_url``; the renderer may use its host.
-
-    404s are expected (a signature not made yet, an empty feed) and not logged one by one.
-    """
-    host = urlsplit(site_url).hostname or "testserver"
-    request_log = logging.getLogger("django.request")
-    level = request_log.level
-    request_log.setLevel(logging.ERROR)
-    try:
-        with override_settings(SITE_URL=site_url, ALLOWED_HOSTS=[*settings.ALLOWED_HOSTS, host]):
-            with override(settings.LANGUAGE_CODE):
-                yield
-    finally:
-        request_log.setLevel(level)
-
-
-@contextmanager
 def manual_gc() -> Iterator[None]:
     """No automatic garbage collection while the export holds two manifests of tens of thousands
     of entries (each collection would walk them all); Export.run collects every few thousand
@@ -137,35 +117,6 @@ def manual_gc() -> Iterator[None]:
             gc.enable()
 
 
-class Renderer:
-    """Pages through the real URLconf, views, middleware and templates, marked as export."""
-
-    def __init__(self, site_url: str):
-        parts = urlsplit(site_url)
-        self.secure = parts.scheme == "https"
-        self.extra = {"HTTP_HOST": parts.netloc or "testserver", EXPORT_KEY: True}
-        self.client = Client(raise_request_exception=True)
-
-    def view(self, url: str) -> tuple[bytes, str] | None:
-        try:
-            response = self.client.get(url, secure=self.secure, **self.extra)
-        except Exception as exc:
-            raise MirrorError(f"Rendering {url} failed: {exc!r}") from exc
-        if response.status_code != 200:
-            return None
-        if response.streaming:
-            body = b"".join(response.streaming_content)
-        else:
-            body = response.content
-        return body, response.get("Content-Type", "")
-
-    def template(self, name: str, url: str, language: str, context: dict) -> bytes:
-        request = RequestFactory().get(url, secure=self.secure, **self.extra)
-        request.LANGUAGE_CODE = language
-        with override(language):
-            return render_to_string(name, context, request=request).encode()
-
-
 def inject_search_link(html: str, href: str, label: str) -> str:
     """Add a link to the offline search page to the section navigation of a page without one."""
     start = html.find('class="sections')
@@ -176,8 +127,17 @@ def inject_search_link(html: str, href: str, label: str) -> str:
 
 
 class Export:
-    def __init__(self, tree: MirrorTree, site_url: str, previous: dict | None, progress: bool):
+    def __init__(
+        self,
+        tree: MirrorTree,
+        site_url: str,
+        previous: dict | None,
+        progress: bool,
+        workers: int = 1,
+    ):
         self.tree = tree
+        self.workers = workers
+        self.fallbacks: dict[str, str] = {}
         self.site_url = site_url
         self.previous = previous or {}
         self.progress = progress
@@ -303,9 +263,59 @@ class Export:
             files[rel] = [fp, digest_, refs] if refs else [fp, digest_]
             pending.extend(refs)
 
-    def run(self) -> ExportResult:
+    def produce(self, spec: Spec, rel: str, own: dict[str, bytes], staging: Staging) -> tuple:
+        """Render one URL into the staging tree: (None, url, fp) when it does not render, else
+        (rel, manifest entry, hash, whether the file was written)."""
+        out = self.render(spec, own)
+        self.rendered_here = getattr(self, "rendered_here", 0) + 1
+        if self.rendered_here % GC_EVERY == 0:
+            gc.collect()
+        if out is None:
+            return None, spec.url, spec.fp, False
+        data, is_html = out
+        linked = []
+        if spec.scope:  # what this home page, feed or first listing page shows
+            linked = self.plan.linked_statements(data.decode("utf-8", "replace"))
+        assets: list[str] = []
+        if is_html:
+            data, assets = self.relink(rel, data, spec.language)
+        digest_ = sha(data)
+        written = staging.written
+        staging.put(rel, data, digest_)
+        entry = [self.plan.scope_fp(spec, linked), digest_, assets, linked]
+        return rel, entry[: 4 if linked else 3 if assets else 2], digest_, staging.written > written
+
+    def render_todo(self, todo: list, own: dict, staging: Staging, files: dict, skipped: dict):
+        """Render the URLs to do, in worker processes when there are many (render.py)."""
         from tqdm import tqdm
 
+        bar = tqdm(
+            total=len(todo), desc="Rendering", unit="page", disable=not self.progress, smoothing=0.1
+        )
+
+        def produce(i: int) -> tuple:
+            return self.produce(*todo[i], own, staging)
+
+        def collect() -> dict:  # the link fallbacks this page added (merged in the parent)
+            found = dict(self.links.fallbacks)
+            self.links.fallbacks.clear()
+            return found
+
+        with bar:
+            for _i, (rel, entry, digest_, written), fallbacks in render_all(
+                len(todo), produce, collect, self.workers, bar.update
+            ):
+                self.result.rendered += 1
+                self.fallbacks.update(fallbacks)
+                if rel is None:
+                    skipped[entry] = digest_
+                    continue
+                files[rel] = entry
+                if staging.base.get(rel) != digest_:
+                    staging.base[rel] = digest_  # written by a worker process
+                    staging.written += written
+
+    def run(self) -> ExportResult:
         own = self.own_pages()
         specs = self.specs(own)
         self.links = LinkMap(set(specs), self.site_url, self.languages)
@@ -332,27 +342,7 @@ class Export:
                     skipped[url] = spec.fp
                     continue
                 todo.append((spec, rel))
-            for spec, rel in tqdm(
-                todo, desc="Rendering", unit="page", disable=not self.progress, smoothing=0.1
-            ):
-                out = self.render(spec, own)
-                self.result.rendered += 1
-                if self.result.rendered % GC_EVERY == 0:
-                    gc.collect()
-                if out is None:
-                    skipped[spec.url] = spec.fp
-                    continue
-                data, is_html = out
-                linked = []
-                if spec.scope:  # what this home page, feed or first listing page shows
-                    linked = self.plan.linked_statements(data.decode("utf-8", "replace"))
-                assets: list[str] = []
-                if is_html:
-                    data, assets = self.relink(rel, data, spec.language)
-                digest_ = sha(data)
-                staging.put(rel, data, digest_)
-                entry = [self.plan.scope_fp(spec, linked), digest_, assets, linked]
-                files[rel] = entry[: 4 if linked else 3 if assets else 2]
+            self.render_todo(todo, own, staging, files, skipped)
             self.copy_assets(files, staging)
             staging.prune(set(files))
             staging.commit(
@@ -383,7 +373,7 @@ class Export:
             staging.removed,
         )
         result.not_rendered = sorted(skipped)
-        result.fallbacks = dict(self.links.fallbacks)
+        result.fallbacks = {**self.fallbacks, **self.links.fallbacks}
         return result
 
 
@@ -404,8 +394,12 @@ def export_mirror(
     base_url: str | None = None,
     full: bool = False,
     progress: bool = False,
+    workers: int | None = None,
 ) -> ExportResult:
-    """Export the public site into ``target``; see docs/mirror.md."""
+    """Export the public site into ``target``; see docs/mirror.md.
+
+    ``workers``: processes that render pages (default: one per CPU; 1 renders in this process).
+    """
     started = time.monotonic()
     site_url = (base_url or settings.SITE_URL).rstrip("/")
     tree = MirrorTree(target)
@@ -415,7 +409,8 @@ def export_mirror(
             tree.recover()
             previous = None if full else tree.live_manifest()
             with export_settings(site_url):
-                result = Export(tree, site_url, previous, progress).run()
+                count = default_workers() if workers is None else max(1, workers)
+                result = Export(tree, site_url, previous, progress, count).run()
         except OSError as exc:
             raise MirrorError(_os_error_message(exc, tree)) from exc
     result.seconds = time.monotonic() - started

@@ -9,7 +9,8 @@ Each output URL gets a *fingerprint* computed from the data alone (no rendering)
 
 - a statement's own URLs: the statement's row, tags and image (its *content* fingerprint), the
   rows of other models pointing at it (comments, signatures) and its translations' content;
-- a numbered listing page: the content of the statements on it and the page count;
+- an archive page (numbered from the oldest): the content of the statements on it and
+  whether it is the newest archive page;
 - a *scope* URL — without parameters under a language (home, feeds), or with only a section or
   a tag (first listing page, section and tag feeds): the scope's members in order, plus the
   content of the statements the previous rendering linked to (export.py finds them in the
@@ -22,7 +23,6 @@ A URL is re-rendered only when its fingerprint differs from the one in the previ
 from __future__ import annotations
 
 import hashlib
-import math
 import re
 from collections import defaultdict
 from collections.abc import Iterable
@@ -39,6 +39,7 @@ from django.urls.resolvers import LocalePrefixPattern, RegexPattern, RoutePatter
 from django.utils.translation import override
 
 from samizdat import languages as registry
+from samizdat.publishing.archive import archive_pages
 from samizdat.publishing.models import Image, Page, Section, Statement, Tag
 
 from .paths import canonical_path, is_safe_rel, url_file
@@ -290,11 +291,17 @@ class Spec:
 
 
 def listing_fps(rows: list[StatementRow], per_page: int) -> tuple[str, list[str]]:
-    """(members of the whole list in order, fingerprint of each page including the count)."""
-    fps = [r.fp for r in rows]
-    pages = max(1, math.ceil(len(fps) / per_page))
+    """(members of the whole list in order, fingerprint of each archive page).
+
+    Archive pages are numbered from the oldest (samizdat/publishing/archive.py): page N holds
+    the same statements whatever is published later, so its fingerprint is only their content
+    and whether it is the newest archive page (whose "Newer" link is the listing itself).
+    """
+    oldest_first = [r.fp for r in reversed(rows)]
+    pages = archive_pages(len(rows), per_page)
     return digest([(r.pk, r.position) for r in rows]), [
-        digest(fps[i * per_page : (i + 1) * per_page], pages) for i in range(pages)
+        digest(oldest_first[(n - 1) * per_page : n * per_page], n == pages)
+        for n in range(1, pages + 1)
     ]
 
 
@@ -414,7 +421,7 @@ def plan(snapshot: Snapshot, routes: list[Route], languages: list[str]) -> Plan:
                         if "page" not in params:
                             add(make(**{kind: slug}), members, lang, scope=True)
                             continue
-                        for n in range(2, len(pages) + 1):
+                        for n in range(1, len(pages) + 1):
                             add(make(**{kind: slug, "page": n}), pages[n - 1], lang)
                 elif params == {"section", "slug"}:
                     sections = snapshot.sections

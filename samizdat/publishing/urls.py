@@ -4,7 +4,7 @@ from . import views
 
 
 class PageNumberConverter:
-    """Page numbers 2..9999 only; /page/1/ is the listing itself."""
+    """Archive page numbers 1..9999, counted from the oldest (archive.py)."""
 
     regex = "[1-9][0-9]{0,3}"
 

@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404, render
 from samizdat import languages
 from samizdat.caching.decorators import public_page, statement_page
 
-from .listing import ListPage, list_page
+from .archive import ArchivePage, archive_page
 from .models import Page, Section, Statement, Tag
 
 MAX_SLUG_LENGTH = 200
@@ -20,8 +20,9 @@ def _language() -> str:
     return languages.current()
 
 
-def _paginate(queryset: QuerySet, page: int) -> ListPage:
-    return list_page(queryset, page, settings.STATEMENTS_PER_PAGE)
+def _paginate(queryset: QuerySet, page: int) -> ArchivePage:
+    """Archive pages numbered from the oldest (archive.py): 0 is the listing itself."""
+    return archive_page(queryset, settings.STATEMENTS_PER_PAGE, page)
 
 
 @public_page
@@ -35,7 +36,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @public_page
-def section(request: HttpRequest, section: str, page: int = 1) -> HttpResponse:
+def section(request: HttpRequest, section: str, page: int = 0) -> HttpResponse:
     section_obj = get_object_or_404(Section, slug=section)
     queryset = (
         Statement.objects.published()
@@ -52,7 +53,7 @@ def section(request: HttpRequest, section: str, page: int = 1) -> HttpResponse:
 
 
 @public_page
-def tag(request: HttpRequest, tag: str, page: int = 1) -> HttpResponse:
+def tag(request: HttpRequest, tag: str, page: int = 0) -> HttpResponse:
     if len(tag) > 100:
         raise Http404
     tag_obj = get_object_or_404(Tag, slug=tag)

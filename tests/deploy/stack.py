@@ -157,7 +157,7 @@ class Site:
 
     def make_data_dir(self) -> None:
         sh("install", "-d", "-o", USER, "-g", "www-data", "-m", "0710", str(self.data))
-        for sub in ("static", "media"):
+        for sub in ("static", "media", "mirror"):
             sh("install", "-d", "-o", USER, "-g", "www-data", "-m", "2750", str(self.data / sub))
 
     def site(self, *args: str, check: bool = True) -> subprocess.CompletedProcess:

@@ -12,33 +12,19 @@ import os
 import re
 import shutil
 import subprocess
-import tempfile
 import time
 import zipfile
 from pathlib import Path
 
 import pytest
 
-from .stack import USER, Install, Site, install, say, sh, wait_for_port
+from .stack import USER, Install, Site, say, sh, wait_for_port
 
 PG_DATABASE = os.environ.get("SAMIZDAT_DEPLOY_DATABASE", "samizdat_deploy")
 REDIS_URL = os.environ.get("SAMIZDAT_DEPLOY_REDIS", "redis://127.0.0.1:6379/1")
 ATTEMPTS = 10  # SAMIZDAT_COMMENT_RATE_ATTEMPTS in this test: 10 posts per client …
 WINDOW = 10**9  # … in one window that no test run can straddle
 ADMIN_PASSWORD = "deploy-test-Steppe-2026"
-
-
-@pytest.fixture(scope="session")
-def installed():
-    if os.geteuid() != 0 or not shutil.which("nginx"):
-        if os.environ.get("SAMIZDAT_REQUIRE_TOOLS") == "1":
-            pytest.fail("the deployment test needs root and Debian's nginx")
-        pytest.skip("the deployment test needs root and nginx (apt-get install nginx)")
-    base = Path(tempfile.mkdtemp(prefix="samizdat-deploy-"))
-    try:
-        yield install(base)
-    finally:
-        shutil.rmtree(base, ignore_errors=True)
 
 
 def prepare_postgres() -> str:

@@ -383,7 +383,7 @@ def test_static_export_is_read_only_with_a_link_to_the_live_site(client, stateme
         statement.get_absolute_url() + "?comment=pending", **{"samizdat.export": True}
     ).content.decode()
     assert "видно" in html and 'id="comment-form"' not in html and 'name="token"' not in html
-    assert f'href="http://testserver{statement.get_absolute_url()}#comments"' in html
+    assert f'href="http://testserver{statement.get_absolute_url()}?comment=form#comments"' in html
     assert "Прокомментировать на основном сайте" in html
     assert "/comments/reply/" not in html and "ждёт модерации" not in html
 

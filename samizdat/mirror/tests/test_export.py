@@ -89,7 +89,7 @@ def test_statement_page_links_relatively_to_translations_assets_and_live_comment
     assert 'href="../../news/index.html"' in page  # a root-relative link in the body
     # Comments are read-only, with a link to comment on the live site.
     assert 'method="post"' not in page.lower() and "csrfmiddlewaretoken" not in page
-    assert 'href="http://testserver/ru/analysis/voda/#comments"' in page
+    assert 'href="http://testserver/ru/analysis/voda/?comment=form#comments"' in page
     # The header search form goes to the offline search page.
     assert re.search(r'<form[^>]*action="\.\./\.\./search/index\.html"', page)
     assert not re.search(r'(?:href|src|action)="/', page)
@@ -102,15 +102,15 @@ def test_missing_translations_and_listing_pages_fall_back_to_a_parent(site, expo
         make_statement(f"Анализ {n}", section=analysis, slug=f"analiz-{n}")
     result = export()
     root = export.target
-    assert (root / "ru/analysis/page/3/index.html").is_file()
-    assert not (root / "ru/analysis/page/4").exists()
-    assert not (root / "kk/analysis/page/2").exists()
-    page2 = read(root / "ru/analysis/page/2/index.html")
+    assert (root / "ru/analysis/page/1/index.html").is_file()  # 5 = 2 archived + 3 listed
+    assert not (root / "ru/analysis/page/2").exists()
+    assert not (root / "kk/analysis/page/1").exists()
+    page2 = read(root / "ru/analysis/page/1/index.html")
     assert 'href="../../../../kk/analysis/index.html" hreflang="kk"' in page2
     assert 'href="../../index.html"' in page2  # "Newer" → the first page
     about = read(root / "ru/pages/about/index.html")
     assert 'href="../../../kk/index.html" hreflang="kk"' in about  # no Kazakh "about"
-    assert "/kk/analysis/page/2/" in result.fallbacks
+    assert "/kk/analysis/page/1/" in result.fallbacks
     assert check_mirror(root).ok
 
 
@@ -122,7 +122,7 @@ def test_base_url_and_onion_location(site, export, settings):
         '<meta http-equiv="onion-location" '
         'content="http://steppeabcdefgh.onion/ru/analysis/voda/">' in page
     )
-    assert 'href="https://mirror.example/ru/analysis/voda/#comments"' in page
+    assert 'href="https://mirror.example/ru/analysis/voda/?comment=form#comments"' in page
     manifest = json.loads(read(export.target / MANIFEST))
     assert manifest["site_url"] == "https://mirror.example"
     settings.ONION_URL = ""

@@ -131,7 +131,7 @@ def test_editing_an_older_statement_leaves_the_home_page_and_feeds_alone(
     oldest.save()
     export()
     assert "/ru/news/staraya/" in rendered
-    assert "/ru/news/page/3/" in rendered  # the listing page that shows it
+    assert "/ru/news/page/1/" in rendered  # the archive page that shows it
     assert "/ru/" not in rendered and "/ru/news/" not in rendered
     for url in rendered:  # a feed is redone only if it shows the statement
         assert "/feeds/" not in url or "staraya" in read(export.target / url.lstrip("/")), url
@@ -143,6 +143,30 @@ def test_editing_an_older_statement_leaves_the_home_page_and_feeds_alone(
     export()
     assert {"/ru/", "/ru/news/", "/ru/news/" + newest.slug + "/"} <= set(rendered)
     assert "Главная новость" in read(export.target / "ru/index.html")
+
+
+def test_publishing_a_statement_renders_no_archive_page_until_a_new_one_fills(
+    site, export, settings, rendered
+):
+    settings.STATEMENTS_PER_PAGE = 2
+    section = site.other.section
+    for n in range(5):  # 6 in the section: archive pages 1 and 2, 2 on the listing
+        make_statement(f"Новость {n}", section=section, slug=f"novost-{n}")
+    export()
+    page1 = read(export.target / "ru/news/page/1/index.html")
+    rendered.clear()
+    now = timezone.now() - timezone.timedelta(seconds=5)  # the factory dates each one older
+    make_statement("Свежая новость", section=section, slug="svezhaya", published_at=now)
+    export()
+    assert "/ru/news/" in rendered and "/ru/news/svezhaya/" in rendered
+    assert not [url for url in rendered if "/page/" in url], rendered
+    rendered.clear()
+    later = now + timezone.timedelta(seconds=1)  # 8 in the section: a third archive page
+    make_statement("Ещё новость", section=section, slug="eshchyo", published_at=later)
+    export()
+    assert {url for url in rendered if "/page/" in url} == {"/ru/news/page/2/", "/ru/news/page/3/"}
+    assert read(export.target / "ru/news/page/1/index.html") == page1
+    assert check_mirror(export.target).ok
 
 
 def test_related_rows_such_as_comments_change_the_statements_fingerprint(site, export, rendered):

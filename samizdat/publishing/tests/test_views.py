@@ -74,13 +74,36 @@ def test_drafts_and_future_statements_are_hidden_until_their_time(client):
 
 def test_section_pagination(client, settings):
     settings.STATEMENTS_PER_PAGE = 2
-    for i in range(5):
-        make_statement(title=f"s{i}")
+    start = timezone.now() - timedelta(days=1)
+    for i in range(5):  # s4 is the newest
+        make_statement(title=f"s{i}", published_at=start + timedelta(minutes=i))
     first = client.get("/ru/analysis/").content.decode()
-    assert 'href="/ru/analysis/page/2/"' in first
-    third = client.get("/ru/analysis/page/3/")
-    assert third.status_code == 200
-    assert 'rel="prev" href="/ru/analysis/page/2/"' in third.content.decode()
+    assert [t for t in ("s4", "s3", "s2", "s1") if f">{t}<" in first] == ["s4", "s3", "s2"]
+    assert 'rel="next" href="/ru/analysis/page/1/"' in first
+    oldest = client.get("/ru/analysis/page/1/")
+    assert oldest.status_code == 200
+    body = oldest.content.decode()
+    assert ">s1<" in body and ">s0<" in body and ">s2<" not in body
+    assert 'rel="prev" href="/ru/analysis/"' in body and 'rel="next"' not in body
+    assert client.get("/ru/analysis/page/2/").status_code == 404
+
+
+def test_archive_pages_are_numbered_from_the_oldest_and_stay_put(client, settings):
+    settings.STATEMENTS_PER_PAGE = 2
+    start = timezone.now() - timedelta(days=1)
+    for i in range(6):
+        make_statement(title=f"s{i}", published_at=start + timedelta(minutes=i))
+    page1 = client.get("/ru/analysis/page/1/").content.decode()
+    assert "Архив, страница 1" in page1
+    assert 'rel="prev" href="/ru/analysis/page/2/"' in page1
+    page2 = client.get("/ru/analysis/page/2/").content.decode()
+    assert ">s2<" in page2 and ">s3<" in page2 and 'rel="prev" href="/ru/analysis/"' in page2
+    for i in range(6, 9):  # later publications change the listing, never page 1 or 2's list
+        make_statement(title=f"s{i}", published_at=start + timedelta(minutes=i))
+        again = client.get("/ru/analysis/page/1/").content.decode()
+        assert again.split("<main")[1] == page1.split("<main")[1]
+    assert ">s2<" in client.get("/ru/analysis/page/2/").content.decode()
+    assert client.get("/ru/analysis/page/3/").status_code == 200  # 9 = 2 + 2 + 2 + 3
     assert client.get("/ru/analysis/page/4/").status_code == 404
 
 

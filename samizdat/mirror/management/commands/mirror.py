@@ -42,6 +42,11 @@ class Command(BaseCommand):
             "--full", action="store_true", help="re-render every page, ignoring the manifest"
         )
         export.add_argument("--no-progress", action="store_true", help="no progress bars")
+        export.add_argument(
+            "--workers",
+            type=int,
+            help="processes that render pages (default: one per CPU; 1: in this process)",
+        )
         check = sub.add_parser("check", help="report broken links and third-party references")
         check.add_argument("directory")
         check.add_argument(
@@ -73,7 +78,11 @@ class Command(BaseCommand):
     def export(self, options: dict, progress: bool) -> None:
         url = base_url(options["base_url"]) if options["base_url"] else None
         result = export_mirror(
-            options["directory"], base_url=url, full=options["full"], progress=progress
+            options["directory"],
+            base_url=url,
+            full=options["full"],
+            progress=progress,
+            workers=options["workers"],
         )
         mode = "full" if result.full else "incremental"
         self.stdout.write(

@@ -1,0 +1,196 @@
+"""Rendering pages for the mirror: the real handler, in one process or in several.
+
+:class:`Renderer` builds a ``WSGIRequest`` with a ``RequestFactory`` and hands it to a Django
+handler with the project's full middleware stack, as a server would, marked with the
+``samizdat.export`` environ key (templates see ``static_export``). It is the test client's
+path minus its bookkeeping (cookie jar, signals, template capture).
+
+:func:`render_all` renders a list of URLs with :func:`os.fork`-ed worker processes when there
+is enough to do: the parent has planned everything (the plan, the link map, compiled templates
+are shared copy-on-write), closes its database connections and forks; each worker renders every
+*n*-th page, writes it into the staging tree and sends back only the manifest entry. Results are
+put back in the order of the list, so the manifest and the files are the same as in one process.
+"""
+
+from __future__ import annotations
+
+import gc
+import logging
+import multiprocessing
+import os
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.core.handlers.base import BaseHandler
+from django.core.signals import got_request_exception
+from django.db import connections
+from django.template.loader import render_to_string
+from django.test import RequestFactory, override_settings
+from django.utils.translation import override
+
+from .tree import MirrorError
+
+EXPORT_KEY = "samizdat.export"
+GC_EVERY = 2000  # rendered pages between garbage collections (see export.manual_gc)
+PARALLEL_MIN = 64  # fewer pages than this are rendered in the parent: a fork is not worth it
+CHUNK = 16  # pages a worker takes at a time
+
+
+def is_export(request) -> bool:
+    """True for a request the mirror export makes (page caches should neither serve nor keep
+    its answer: it has no comment form)."""
+    return bool(request.META.get(EXPORT_KEY))
+
+
+@contextmanager
+def export_settings(site_url: str) -> Iterator[None]:
+    """Absolute links (canonical, feeds) use ``site_url``; the renderer may use its host.
+
+    404s are expected (a signature not made yet, an empty feed) and not logged one by one.
+    """
+    host = urlsplit(site_url).hostname or "testserver"
+    request_log = logging.getLogger("django.request")
+    level = request_log.level
+    request_log.setLevel(logging.ERROR)
+    try:
+        with override_settings(SITE_URL=site_url, ALLOWED_HOSTS=[*settings.ALLOWED_HOSTS, host]):
+            with override(settings.LANGUAGE_CODE):
+                yield
+    finally:
+        request_log.setLevel(level)
+
+
+class Renderer:
+    """Pages through the real URLconf, views, middleware and templates, marked as export."""
+
+    def __init__(self, site_url: str):
+        parts = urlsplit(site_url)
+        self.secure = parts.scheme == "https"
+        self.extra = {"HTTP_HOST": parts.netloc or "testserver", EXPORT_KEY: True}
+        self.factory = RequestFactory()
+        self.handler = BaseHandler()
+        self.handler.load_middleware()
+        self.error: BaseException | None = None
+        got_request_exception.connect(self._failed)
+
+    def _failed(self, sender=None, request=None, **kwargs) -> None:
+        if request is not None and is_export(request):
+            import sys
+
+            self.error = sys.exc_info()[1]
+
+    def view(self, url: str) -> tuple[bytes, str] | None:
+        request = self.factory.get(url, secure=self.secure, **self.extra)
+        self.error = None
+        try:
+            response = self.handler.get_response(request)
+        except Exception as exc:
+            raise MirrorError(f"Rendering {url} failed: {exc!r}") from exc
+        if self.error is not None:
+            error, self.error = self.error, None
+            raise MirrorError(f"Rendering {url} failed: {error!r}") from error
+        try:
+            if response.status_code != 200:
+                return None
+            if response.streaming:
+                body = b"".join(response.streaming_content)
+            else:
+                body = response.content
+            return body, response.get("Content-Type", "")
+        finally:
+            response.close()
+
+    def template(self, name: str, url: str, language: str, context: dict) -> bytes:
+        request = self.factory.get(url, secure=self.secure, **self.extra)
+        request.LANGUAGE_CODE = language
+        with override(language):
+            return render_to_string(name, context, request=request).encode()
+
+
+def default_workers() -> int:
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def can_fork() -> str | None:
+    """Why the export cannot render in worker processes (None when it can)."""
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return "no fork() on this system"
+    others = [
+        t
+        for t in threading.enumerate()
+        if t is not threading.current_thread() and type(t).__name__ != "TMonitor"
+    ]  # tqdm's monitor only sleeps on an event
+    if others:
+        return "other threads are running (a fork could inherit a lock one of them holds)"
+    for conn in connections.all(initialized_only=True):
+        if conn.in_atomic_block:
+            return "inside a database transaction (workers would not see its data)"
+    for conn in connections.all():
+        if conn.vendor == "sqlite" and conn.is_in_memory_db():
+            return "an in-memory SQLite database"
+    return None
+
+
+# The job of the forked workers: set in the parent just before the fork, read in the children.
+_job: tuple[Callable[[int], object], Callable[[], object]] | None = None
+
+
+def _work(indices: list[int]) -> list[tuple[int, object, object]]:
+    produce, collect = _job
+    out = []
+    for i in indices:
+        result = produce(i)
+        out.append((i, result, collect()))
+        _work.count = getattr(_work, "count", 0) + 1
+        if _work.count % GC_EVERY == 0:
+            gc.collect()
+    return out
+
+
+def render_all(
+    count: int,
+    produce: Callable[[int], object],
+    collect: Callable[[], object],
+    workers: int,
+    progress: Callable[[int], None] | None = None,
+) -> Iterator[tuple[int, object, object]]:
+    """``produce(i)`` for i in range(count), in ``workers`` processes; yields (i, result,
+    collect()) in the order of i. ``collect()`` gathers what produce left behind in the process
+    (e.g. new link fallbacks) so that the parent can merge it."""
+    global _job
+    if workers <= 1 or count < PARALLEL_MIN or can_fork() is not None:
+        for i in range(count):
+            result = produce(i)
+            if progress:
+                progress(1)
+            yield i, result, collect()
+        return
+    chunks: Sequence[list[int]] = [
+        list(range(start, min(start + CHUNK, count))) for start in range(0, count, CHUNK)
+    ]
+    connections.close_all()  # each worker opens its own; the parent reopens after
+    _job = (produce, collect)
+    gc.collect()
+    gc.freeze()  # inherited objects stay out of the workers' collections (no copy-on-write)
+    pending: dict[int, tuple] = {}
+    next_i = 0
+    try:
+        with multiprocessing.get_context("fork").Pool(min(workers, len(chunks))) as pool:
+            for batch in pool.imap_unordered(_work, chunks):
+                for i, result, extra in batch:
+                    pending[i] = (result, extra)
+                if progress:
+                    progress(len(batch))
+                while next_i in pending:
+                    result, extra = pending.pop(next_i)
+                    yield next_i, result, extra
+                    next_i += 1
+    finally:
+        _job = None
+        gc.unfreeze()

@@ -1,0 +1,96 @@
+"""Run by test_parallel.py in a fresh process: a committed SQLite site in a temporary directory
+(worker processes must see its data), exported three ways, compared byte for byte.
+
+1. in one process through Django's test client — the renderer of earlier versions;
+2. in one process through the handler (render.Renderer);
+3. in two forked worker processes.
+
+Prints one JSON line: the file counts and the differences found.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from pathlib import Path
+
+
+def client_view(self, url: str):
+    """The earlier renderer: Django's test client."""
+    from django.test import Client
+
+    from samizdat.mirror.tree import MirrorError
+
+    client = getattr(self, "_client", None) or Client(raise_request_exception=True)
+    self._client = client
+    try:
+        response = client.get(url, secure=self.secure, **self.extra)
+    except Exception as exc:
+        raise MirrorError(f"Rendering {url} failed: {exc!r}") from exc
+    if response.status_code != 200:
+        return None
+    body = b"".join(response.streaming_content) if response.streaming else response.content
+    return body, response.get("Content-Type", "")
+
+
+# A feed with no entries is dated by the clock (Django's syndication framework): the one
+# byte range that may differ between two exports of the same data.
+EMPTY_FEED_DATE = re.compile(
+    rb"<lastBuildDate>[^<]*</lastBuildDate></channel>|<updated>[^<]*</updated>(?!.*<entry)", re.S
+)
+
+
+def tree(directory: Path) -> dict[str, bytes]:
+    from samizdat.mirror.tree import MANIFEST
+
+    return {
+        str(p.relative_to(directory)): EMPTY_FEED_DATE.sub(b"(date)", p.read_bytes())
+        for p in sorted(directory.rglob("*"))
+        if p.is_file() and p.name != MANIFEST
+    }
+
+
+def entries(manifest: dict) -> list:
+    """The manifest's entries in order, without the file hashes (the bytes are compared)."""
+    return [(rel, entry[0], entry[2:]) for rel, entry in manifest["files"].items()]
+
+
+def main(base: Path, n: int) -> None:
+    from bench import mirror as bench
+
+    (base / "data").mkdir(parents=True, exist_ok=True)
+    bench.setup(base / "data")
+    bench.seed(n)
+    from samizdat.mirror import export as export_module
+    from samizdat.mirror import render
+    from samizdat.mirror.tree import read_manifest
+
+    stamp = export_module.code_stamp()
+    export_module.code_stamp = lambda: stamp
+    real_view = render.Renderer.view
+    render.Renderer.view = client_view
+    results = {"client": export_module.export_mirror(base / "client", workers=1)}
+    render.Renderer.view = real_view
+    results["handler"] = export_module.export_mirror(base / "handler", workers=1)
+    results["parallel"] = export_module.export_mirror(base / "parallel", workers=2)
+    trees = {name: tree(base / name) for name in results}
+    manifests = {name: read_manifest(base / name) for name in results}
+    report = {"cannot_fork": render.can_fork(), "differences": {}}
+    for name, result in results.items():
+        report[name] = {"files": len(trees[name]), "rendered": result.rendered}
+    for name in ("handler", "parallel"):
+        a, b = trees["client"], trees[name]
+        diff = sorted(k for k in a.keys() | b.keys() if a.get(k) != b.get(k))
+        if entries(manifests["client"]) != entries(manifests[name]):
+            diff.append("(manifest entries)")
+        if manifests["client"]["skipped"] != manifests[name]["skipped"]:
+            diff.append("(manifest skipped)")
+        if results["client"].fallbacks != results[name].fallbacks:
+            diff.append("(fallbacks)")
+        report["differences"][name] = diff[:20]
+    print(json.dumps(report))
+
+
+if __name__ == "__main__":
+    main(Path(sys.argv[1]), int(sys.argv[2]))
