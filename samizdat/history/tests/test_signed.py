@@ -87,8 +87,9 @@ def _count(client, url) -> int:
 
 
 def test_statement_page_queries_do_not_grow_with_revisions(
-    client, key_dir, django_assert_num_queries
+    client, key_dir, django_assert_num_queries, settings
 ):
+    settings.PAGE_CACHE = False  # the render's queries, not the page cache's one lookup
     keys.generate_site_key(None)
     lonely = make_statement(body="Ни одной правки.")
     Revision.objects.filter(statement=lonely).delete()
