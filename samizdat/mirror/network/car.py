@@ -8,11 +8,9 @@ is the same as ``npx ipfs-car pack DIR --hidden`` prints:
 - a longer file is a UnixFS ``File`` dag-pb node (codec 0x70) over its chunks, balanced with at
   most 1024 links per node (groups of 1024, then groups of those, until one node is left);
 - a directory is a UnixFS ``Directory`` dag-pb node, links sorted by name, ``Tsize`` the total
-  size of the linked DAG.
-
-ipfs-car switches to HAMT-sharded directories above 1000 entries; this writer keeps such
-directories flat (a valid DAG that ``ipfs dag import`` accepts, but with a different root CID)
-and reports them in ``CarResult.flat_large_dirs``.
+  size of the linked DAG;
+- a directory of more than 1000 entries is a HAMT-sharded directory, as @ipld/unixfs (with
+  @perma/map) writes it: see ``_Writer.shard``.
 """
 
 from __future__ import annotations
@@ -26,7 +24,10 @@ from pathlib import Path
 
 CHUNK = 1024 * 1024
 WIDTH = 1024
-SHARD_THRESHOLD = 1000
+SHARD_THRESHOLD = 1000  # ipfs-car shards a directory of more than this many entries
+FANOUT = 256  # 8 bits of the name's hash per HAMT level
+MURMUR3_X64_64 = 0x22  # the multihash code UnixFS names the HAMT's hash function by
+HAMT_SHARD = 5
 RAW, DAG_PB = 0x55, 0x70
 _B32 = "abcdefghijklmnopqrstuvwxyz234567"
 
@@ -84,12 +85,67 @@ def dag_pb(data: bytes, links: list[tuple[bytes, str, int]]) -> bytes:
     return out + _bytes_field(1, data)
 
 
+_M64 = (1 << 64) - 1
+
+
+def _rotl64(x: int, r: int) -> int:
+    return ((x << r) | (x >> (64 - r))) & _M64
+
+
+def _fmix64(k: int) -> int:
+    k ^= k >> 33
+    k = (k * 0xFF51AFD7ED558CCD) & _M64
+    k ^= k >> 33
+    k = (k * 0xC4CEB9FE1A85EC53) & _M64
+    return k ^ (k >> 33)
+
+
+def murmur3_x64_64(data: bytes) -> bytes:
+    """The first 8 bytes of MurmurHash3 x64 128 (seed 0), big-endian: UnixFS's HAMT hash."""
+    c1, c2 = 0x87C37B91114253D5, 0x4CF5AD432745937F
+    h1 = h2 = 0
+    whole = len(data) - len(data) % 16
+    for i in range(0, whole, 16):
+        k1 = int.from_bytes(data[i : i + 8], "little")
+        k2 = int.from_bytes(data[i + 8 : i + 16], "little")
+        h1 ^= (_rotl64((k1 * c1) & _M64, 31) * c2) & _M64
+        h1 = (_rotl64(h1, 27) + h2) & _M64
+        h1 = (h1 * 5 + 0x52DCE729) & _M64
+        h2 ^= (_rotl64((k2 * c2) & _M64, 33) * c1) & _M64
+        h2 = (_rotl64(h2, 31) + h1) & _M64
+        h2 = (h2 * 5 + 0x38495AB5) & _M64
+    tail = data[whole:]
+    if len(tail) > 8:
+        k2 = int.from_bytes(tail[8:], "little")
+        h2 ^= (_rotl64((k2 * c2) & _M64, 33) * c1) & _M64
+    if tail:
+        k1 = int.from_bytes(tail[:8], "little")
+        h1 ^= (_rotl64((k1 * c1) & _M64, 31) * c2) & _M64
+    h1 ^= len(data)
+    h2 ^= len(data)
+    h1 = (h1 + h2) & _M64
+    h2 = (h2 + h1) & _M64
+    h1, h2 = _fmix64(h1), _fmix64(h2)
+    return ((h1 + h2) & _M64).to_bytes(8, "big")
+
+
+def hamt_slot(name: bytes, depth: int) -> int:
+    """The bucket (0..255) of ``name`` at HAMT level ``depth``.
+
+    The hash is an endless bit string: frame 0 is the hash of the name, frame n the hash of the
+    name followed by the byte n (as @perma/map's InfiniteUint8Array path), read 8 bits a level.
+    """
+    frame, index = divmod(depth, 8)
+    return murmur3_x64_64(name if frame == 0 else name + bytes([frame]))[index]
+
+
 @dataclass
 class CarResult:
     root: str
     blocks: int = 0
     size: int = 0
-    flat_large_dirs: list[str] = field(default_factory=list)
+    sharded_dirs: list[str] = field(default_factory=list)
+    flat_large_dirs: list[str] = field(default_factory=list)  # always empty now: all are sharded
 
 
 class _Writer:
@@ -142,8 +198,39 @@ class _Writer:
                 continue
             links.append((cid, entry.name, size))
         if len(links) > SHARD_THRESHOLD:
-            result.flat_large_dirs.append(rel or "/")
+            result.sharded_dirs.append(rel or "/")
+            return self.shard([(link[1].encode(), link) for link in links], 0)
         node = dag_pb(unixfs_data(1), links)
+        return self.block(DAG_PB, node), len(node) + sum(link[2] for link in links)
+
+    def shard(self, entries: list[tuple[bytes, tuple[bytes, str, int]]], depth: int):
+        """One HAMT shard node over ``entries`` (name bytes, link) at level ``depth``.
+
+        A bucket holding one entry is a link named by the bucket's two upper-case hex digits and
+        the entry's name; a bucket of several is a sub-shard one level down, linked by the two
+        digits alone. The Data is a ``HAMTShard`` with the bitfield of used buckets (bucket i is
+        bit i of a big-endian 256-bit number, leading zero bytes dropped), hashType 0x22 and
+        fanout 256. This is the canonical shape @perma/map builds, whatever the insertion order.
+        """
+        buckets: dict[int, list] = {}
+        for entry in entries:
+            buckets.setdefault(hamt_slot(entry[0], depth), []).append(entry)
+        links, bits = [], 0
+        for slot, group in buckets.items():
+            bits |= 1 << slot
+            prefix = f"{slot:02X}"
+            if len(group) == 1:
+                cid, name, size = group[0][1]
+                links.append((cid, prefix + name, size))
+            else:
+                cid, size = self.shard(group, depth + 1)
+                links.append((cid, prefix, size))
+        bitfield = bits.to_bytes(FANOUT // 8, "big").lstrip(b"\0")
+        data = _field(1, 0) + varint(HAMT_SHARD)
+        if bitfield:
+            data += _bytes_field(2, bitfield)
+        data += _field(5, 0) + varint(MURMUR3_X64_64) + _field(6, 0) + varint(FANOUT)
+        node = dag_pb(data, links)
         return self.block(DAG_PB, node), len(node) + sum(link[2] for link in links)
 
 
