@@ -145,7 +145,6 @@ class CarResult:
     blocks: int = 0
     size: int = 0
     sharded_dirs: list[str] = field(default_factory=list)
-    flat_large_dirs: list[str] = field(default_factory=list)  # always empty now: all are sharded
 
 
 class _Writer:

@@ -38,11 +38,6 @@ class IpfsPush(Push):
             f"root CID {result.root}; `ipfs dag import {out / 'site.car'}`; "
             f"DNSLink TXT for _dnslink.<host>: dnslink=/ipfs/{result.root}"
         )
-        if result.flat_large_dirs:
-            self.report.notes.append(
-                "directories over 1000 entries kept flat (ipfs-car would shard them, so its CID "
-                "differs): " + ", ".join(result.flat_large_dirs[:5])
-            )
 
     def switch(self) -> None:
         pass

@@ -103,7 +103,6 @@ def test_directories_over_the_threshold_are_sharded(tmp_path):
     tree = make_large_tree(tmp_path / "site")
     result = write_car(tree, tmp_path / "ours.car")
     assert sorted(result.sharded_dirs) == ["/", "edge/", "ru/", "statements/"]
-    assert result.flat_large_dirs == []
 
 
 def test_known_cids():
