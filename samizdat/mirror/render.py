@@ -25,8 +25,8 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.handlers.base import BaseHandler
-from django.core.signals import got_request_exception
-from django.db import connections
+from django.core.signals import got_request_exception, request_finished
+from django.db import close_old_connections, connections
 from django.template.loader import render_to_string
 from django.test import RequestFactory, override_settings
 from django.utils.translation import override
@@ -101,7 +101,14 @@ class Renderer:
                 body = response.content
             return body, response.get("Content-Type", "")
         finally:
-            response.close()
+            # As Django's test client does: a rendered page is not the end of a request, so
+            # closing it must not close the database connection (CONN_MAX_AGE=0 would, once a
+            # page — a reconnect per page, and inside a transaction a broken connection).
+            request_finished.disconnect(close_old_connections)
+            try:
+                response.close()
+            finally:
+                request_finished.connect(close_old_connections)
 
     def template(self, name: str, url: str, language: str, context: dict) -> bytes:
         request = self.factory.get(url, secure=self.secure, **self.extra)
