@@ -5,25 +5,15 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import polib
 import pytest
 
+from samizdat.core.tests.catalogues import catalogue, msgids
+
 APP = Path(__file__).resolve().parents[1]
-TRANSLATE = re.compile(r'{%\s*translate\s+"([^"]+)"')
-BLOCK = re.compile(r"{%\s*blocktranslate[^%]*%}(.*?){%\s*endblocktranslate\s*%}", re.S)
-PYTHON = re.compile(r'\b_\(\s*"([^"]+)"\s*\)')
 
 
 def _msgids() -> set[str]:
-    found: set[str] = set()
-    for template in (APP / "templates").rglob("*.html"):
-        text = template.read_text(encoding="utf-8")
-        found.update(TRANSLATE.findall(text))
-        for body in BLOCK.findall(text):
-            found.add(" ".join(re.sub(r"{{\s*(\w+)\s*}}", r"%(\1)s", body).split()))
-    for module in APP.glob("*.py"):
-        found.update(PYTHON.findall(module.read_text(encoding="utf-8")))
-    return found
+    return msgids(APP)
 
 
 def test_strings_are_found():
@@ -33,7 +23,7 @@ def test_strings_are_found():
 
 @pytest.mark.parametrize("language", ["ru", "kk", "en"])
 def test_every_string_is_translated(language):
-    po = polib.pofile(str(APP / "locale" / language / "LC_MESSAGES" / "django.po"))
+    po = catalogue(APP, language)
     assert po.metadata["Content-Type"] == "text/plain; charset=UTF-8"
     catalog = {entry.msgid: entry.msgstr for entry in po}
     for msgid in _msgids():

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from django.core.cache import cache
 
 from samizdat.authenticity.tests.conftest import (  # noqa: F401 (fixtures)
     key_dir,
@@ -12,24 +11,7 @@ from samizdat.authenticity.tests.conftest import (  # noqa: F401 (fixtures)
     site_key,
     stock_minisign,
 )
-from samizdat.core import ratelimit
-from samizdat.core.tests.clock import Clock
-from samizdat.discussion import captcha
-
-
-@pytest.fixture(autouse=True)
-def _clean_cache():
-    cache.clear()
-    yield
-    cache.clear()
-
-
-@pytest.fixture
-def clock(monkeypatch) -> Clock:
-    c = Clock()
-    monkeypatch.setattr(captcha, "now", c)
-    monkeypatch.setattr(ratelimit, "clock", c)
-    return c
+from samizdat.discussion.tests.conftest import _clean_cache, clock  # noqa: F401 (fixtures)
 
 
 @pytest.fixture
