@@ -36,3 +36,13 @@ def admin_client(client, admin_user):
     from samizdat.accounts.testing import verified_login
 
     return verified_login(client, admin_user)
+
+
+@pytest.fixture(autouse=True)
+def _page_cache_local_copies():
+    """Each test starts without the page cache's process-local copies of an earlier test."""
+    from samizdat.caching import pages
+
+    pages.forget_local()
+    yield
+    pages.forget_local()

@@ -109,7 +109,7 @@ def _located(request: HttpRequest, section: str, slug: str):
     use_cache = pages.usable(request)
     nowhere = versions.State(site=versions.Version())  # the key names the URL, not a version
     key = "m:" + validators.content_tag(request, nowhere, request.path)
-    meta = pages.get(key) if use_cache else None
+    meta = pages.get(key, immutable=False) if use_cache else None
     if meta is not None:
         state = versions.read(meta[0])
         if state.site.token() == meta[1]:
@@ -136,6 +136,7 @@ def _located(request: HttpRequest, section: str, slug: str):
                 statement.section_id,
                 statement.section.slug,
             ),
+            immutable=False,  # replaced when the site version moves
         )
     return statement, versions.read(statement.pk)
 

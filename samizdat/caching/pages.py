@@ -93,15 +93,59 @@ def _thaw(entry: tuple) -> HttpResponse:
     return response
 
 
-def get(key: str):
+# A process-local copy of the entries this process read or wrote. An entry's key names every
+# version it was rendered under, so the bytes behind a key never change: the copy cannot go
+# stale, it only saves reading (and unpickling, and decompressing) the shared cache on every
+# hit. Bounded in bytes; dropped whole when full (the shared cache still has everything).
+_local: dict[str, object] = {}
+_local_bytes = 0
+LOCAL_MAX_BYTES = 32 * 1024 * 1024
+
+
+def _size(value) -> int:
+    if isinstance(value, (str, bytes)):
+        return len(value)
+    if isinstance(value, tuple):
+        return sum(_size(v) for v in value) + 64
+    return 64
+
+
+def _remember(key: str, value) -> None:
+    global _local_bytes
+    size = _size(value)
+    if size > LOCAL_MAX_BYTES // 8:
+        return
+    if _local_bytes + size > LOCAL_MAX_BYTES:
+        _local.clear()
+        _local_bytes = 0
+    _local_bytes += size - _size(_local.get(key, ""))
+    _local[key] = value
+
+
+def forget_local() -> None:
+    """Drop this process's copies (tests; a cache cleared by an operator)."""
+    global _local_bytes
+    _local.clear()
+    _local_bytes = 0
+
+
+def get(key: str, *, immutable: bool = True):
+    """The entry under ``key``; ``immutable=False`` for keys whose value is replaced."""
+    if immutable and key in _local:
+        return _local[key]
     try:
-        return _cache().get(PREFIX + key)
+        value = _cache().get(PREFIX + key)
     except Exception:  # the cache server is down: render, as without a cache
         log.warning("page cache unavailable (get)", exc_info=True)
         return None
+    if immutable and value is not None:
+        _remember(key, value)
+    return value
 
 
-def put(key: str, value) -> None:
+def put(key: str, value, *, immutable: bool = True) -> None:
+    if immutable:
+        _remember(key, value)
     try:
         _cache().set(PREFIX + key, value, timeout())
     except Exception:

@@ -371,3 +371,18 @@ def test_page_cache_off_by_setting(client, site, settings):
     assert _get(client, "/ru/")["X-Samizdat-Cache"] == "bypass"
     page = _get(client, FIRST)
     assert 'id="comment-form"' in page.content.decode() and MARKER not in page.content.decode()
+
+
+def test_local_copies_are_bounded_and_never_outlive_a_version_change(monkeypatch):
+    """The process-local copy is keyed like the shared cache: a new version is a new key."""
+    monkeypatch.setattr(pages, "LOCAL_MAX_BYTES", 1000)
+    pages.put("a", "x" * 100)
+    assert pages.get("a") == "x" * 100
+    pages.put("b", "y" * 200)  # > LOCAL_MAX_BYTES // 8: not kept locally, still shared
+    assert "b" not in pages._local and pages.get("b") == "y" * 200
+    for i in range(20):
+        pages.put(f"k{i}", "z" * 100)
+    assert pages._local_bytes <= 1000
+    pages.put("m", (1, "one"), immutable=False)
+    pages.put("m", (2, "two"), immutable=False)  # a replaced entry is always read afresh
+    assert pages.get("m", immutable=False) == (2, "two") and "m" not in pages._local
