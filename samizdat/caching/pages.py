@@ -131,8 +131,10 @@ def forget_local() -> None:
 
 def get(key: str, *, immutable: bool = True):
     """The entry under ``key``; ``immutable=False`` for keys whose value is replaced."""
-    if immutable and key in _local:
-        return _local[key]
+    if immutable:
+        value = _local.get(key)  # one lookup: another thread may clear the dict meanwhile
+        if value is not None:
+            return value
     try:
         value = _cache().get(PREFIX + key)
     except Exception:  # the cache server is down: render, as without a cache

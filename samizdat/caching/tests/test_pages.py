@@ -373,8 +373,9 @@ def test_page_cache_off_by_setting(client, site, settings):
     assert 'id="comment-form"' in page.content.decode() and MARKER not in page.content.decode()
 
 
-def test_local_copies_are_bounded_and_never_outlive_a_version_change(monkeypatch):
-    """The process-local copy is keyed like the shared cache: a new version is a new key."""
+def test_local_copies_are_bounded_and_replaced_entries_are_not_copied(monkeypatch):
+    """Bounded in bytes; entries whose value is replaced are always read from the shared cache
+    (that a version change shows on the next request is what the other tests here check)."""
     monkeypatch.setattr(pages, "LOCAL_MAX_BYTES", 1000)
     pages.put("a", "x" * 100)
     assert pages.get("a") == "x" * 100
