@@ -133,10 +133,9 @@ TEMPLATES = [
 DATABASES = {
     "default": {
         **ENV.database("DATABASE_URL", f"sqlite:///{DATA_DIR / 'samizdat.sqlite3'}"),
-        # Closed at the end of each request: `samizdat serve` runs Django under ASGI, where
-        # every request's sync code runs in a thread of its own, so a kept connection would
-        # never be reused and would leak (PostgreSQL: "too many clients"; docs/performance.md).
-        "CONN_MAX_AGE": 0,
+        # Kept between requests: `samizdat serve` runs every request's sync code on one thread
+        # per worker (samizdat/asgi.py), so a worker keeps one connection (docs/performance.md).
+        "CONN_MAX_AGE": 600,
         "CONN_HEALTH_CHECKS": True,
     }
 }
