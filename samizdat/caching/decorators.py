@@ -109,16 +109,20 @@ def _located(request: HttpRequest, section: str, slug: str):
     use_cache = pages.usable(request)
     nowhere = versions.State(site=versions.Version())  # the key names the URL, not a version
     key = "m:" + validators.content_tag(request, nowhere, request.path)
-    meta = pages.get(key, immutable=False) if use_cache else None
+    states = []
+
+    def current(meta) -> bool:
+        states.append(versions.read(meta[0]))
+        return states[-1].site.token() == meta[1]
+
+    meta = pages.get(key, valid=current) if use_cache else None
     if meta is not None:
-        state = versions.read(meta[0])
-        if state.site.token() == meta[1]:
-            pk, _site, slug_, language, status, published_at, section_id, section_slug = meta
-            statement = Statement(
-                pk=pk, slug=slug_, language=language, status=status, published_at=published_at
-            )
-            statement.section = Section(pk=section_id, slug=section_slug)
-            return statement, state
+        pk, _site, slug_, language, status, published_at, section_id, section_slug = meta
+        statement = Statement(
+            pk=pk, slug=slug_, language=language, status=status, published_at=published_at
+        )
+        statement.section = Section(pk=section_id, slug=section_slug)
+        return statement, states[-1]
     site = versions.read()
     statement = _public_statement(section, slug)
     if statement is None:
@@ -135,8 +139,7 @@ def _located(request: HttpRequest, section: str, slug: str):
                 statement.published_at,
                 statement.section_id,
                 statement.section.slug,
-            ),
-            immutable=False,  # replaced when the site version moves
+            ),  # replaced when the site version moves: read back through current()
         )
     return statement, versions.read(statement.pk)
 

@@ -96,7 +96,9 @@ def _thaw(entry: tuple) -> HttpResponse:
 # A process-local copy of the entries this process read or wrote. An entry's key names every
 # version it was rendered under, so the bytes behind a key never change: the copy cannot go
 # stale, it only saves reading (and unpickling, and decompressing) the shared cache on every
-# hit. Bounded in bytes; dropped whole when full (the shared cache still has everything).
+# hit. The one kind of entry that is replaced under its key (a statement URL's lookup) is read
+# with a check against the current versions (get's ``valid``), so a copy of it is served only
+# while it is current. Bounded in bytes; dropped whole when full (the shared cache keeps all).
 _local: dict[str, object] = {}
 _local_bytes = 0
 LOCAL_MAX_BYTES = 32 * 1024 * 1024
@@ -129,25 +131,29 @@ def forget_local() -> None:
     _local_bytes = 0
 
 
-def get(key: str, *, immutable: bool = True):
-    """The entry under ``key``; ``immutable=False`` for keys whose value is replaced."""
-    if immutable:
-        value = _local.get(key)  # one lookup: another thread may clear the dict meanwhile
-        if value is not None:
-            return value
+def get(key: str, *, valid: Callable[[object], bool] | None = None):
+    """The entry under ``key``, this process's copy first.
+
+    ``valid``: for a key whose value is replaced rather than given a new key (it checks a
+    copy against the current content versions); a copy it refuses is read afresh from the
+    shared cache, and that too only if ``valid`` accepts it.
+    """
+    value = _local.get(key)  # one lookup: another thread may clear the dict meanwhile
+    if value is not None and (valid is None or valid(value)):
+        return value
     try:
         value = _cache().get(PREFIX + key)
     except Exception:  # the cache server is down: render, as without a cache
         log.warning("page cache unavailable (get)", exc_info=True)
         return None
-    if immutable and value is not None:
-        _remember(key, value)
+    if value is None or (valid is not None and not valid(value)):
+        return None
+    _remember(key, value)
     return value
 
 
-def put(key: str, value, *, immutable: bool = True) -> None:
-    if immutable:
-        _remember(key, value)
+def put(key: str, value) -> None:
+    _remember(key, value)
     try:
         _cache().set(PREFIX + key, value, timeout())
     except Exception:
