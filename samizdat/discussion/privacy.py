@@ -91,7 +91,8 @@ def settle_author_key(comment, key: str) -> str:
 
     Approved: a fresh key, whose hash replaces every copy of the old one (so the old and the new
     comment are not linked). Held: the same key, so that approving this comment (or an earlier
-    one) makes the author known. Spam: nothing is kept and no cookie is set ("").
+    one) makes the author known; a browser without a key ("") gets its first. Spam: nothing is
+    kept and no cookie is set ("").
     """
     from .models import Comment
 
@@ -99,10 +100,10 @@ def settle_author_key(comment, key: str) -> str:
     if comment.status == Comment.Status.SPAM:
         comment.author_key_hash = ""
         return ""
-    if comment.status == Comment.Status.APPROVED:
+    if comment.status == Comment.Status.APPROVED or not key:
         key = new_author_key()
-        if old_hash:
-            Comment.objects.filter(author_key_hash=old_hash).update(author_key_hash="")
+    if old_hash and comment.status == Comment.Status.APPROVED:
+        Comment.objects.filter(author_key_hash=old_hash).update(author_key_hash="")
     comment.author_key_hash = author_key_hash(key)
     return key
 

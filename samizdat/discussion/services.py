@@ -26,7 +26,11 @@ RATE_STATEMENT_ERROR = _(
 def save_comment(
     form: CommentForm, *, client_hash: str, author_key: str, language: str
 ) -> Comment | str:
-    """Apply the rate limits and content rules to a valid form; return the comment or an error."""
+    """Apply the rate limits and content rules to a valid form; return the comment or an error.
+
+    ``author_key``: the key from the browser's author cookie, "" when it has none (a new key is
+    made for it if the comment is kept).
+    """
     statement = form.statement
     if spam.over_rate("client", client_hash, conf.client_rate()):
         return RATE_CLIENT_ERROR
@@ -41,7 +45,7 @@ def save_comment(
         name=data["name"],
         text=data["text"],
         email=data["email"],
-        known_author=spam.is_known_author(privacy.author_key_hash(author_key)),
+        known_author=bool(author_key) and spam.is_known_author(privacy.author_key_hash(author_key)),
         terms=BlockedTerm.objects.all(),
     )
     subscribe = wants_replies and decision.status != Comment.Status.SPAM

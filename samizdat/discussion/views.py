@@ -78,12 +78,15 @@ def post_comment(request: HttpRequest, statement_id: int) -> HttpResponse:
     statement = (
         Statement.objects.published()
         .filter(pk=statement_id, language=language)
-        .select_related("section")
+        .select_related("section", "comment_policy")
         .first()
     )
     if statement is None:
         return _unavailable(request, post, UNAVAILABLE, 404)
-    policy = CommentPolicy.objects.filter(statement=statement).first()
+    try:
+        policy = statement.comment_policy
+    except CommentPolicy.DoesNotExist:
+        policy = None
     if not comments_open(statement, policy):
         return _unavailable(request, post, CLOSED, 403, statement)
 
@@ -99,7 +102,7 @@ def post_comment(request: HttpRequest, statement_id: int) -> HttpResponse:
     if not valid:
         return _statement_page(request, statement, form, status=400)
 
-    author_key = privacy.read_author_key(request) or privacy.new_author_key()
+    author_key = privacy.read_author_key(request)  # "" for a browser without one
     result = save_comment(form, client_hash=client_hash, author_key=author_key, language=language)
     if not isinstance(result, Comment):
         return _statement_page(request, statement, form, error=result, status=429)
