@@ -16,6 +16,12 @@ class AuthenticityConfig(AppConfig):
 
         register_panel("signature", "authenticity/_signature.html", order=100, slot="statement")
         register_panel("signing-key", "authenticity/_footer.html", order=100, slot="footer")
+        from django.apps import apps
+
+        if apps.is_installed("samizdat.mirror"):
+            from samizdat.mirror import plan
+
+            plan.STATEMENT_ROUTE_ONLY["authenticity:signature"] = _signed_statements
 
     def demo_setup(self, stdout) -> None:
         """`samizdat demo`: an unencrypted demo key (if none yet), then sign what is published."""
@@ -40,3 +46,10 @@ class AuthenticityConfig(AppConfig):
             keyring.write_keyring(keyring.ensure_entry([], public, timezone.now()), secret)
         signed, unchanged = signing.sign_all(secret, signing.signable_statements())
         stdout.write(f"Signed {signed} statements ({unchanged} already signed) with {secret.id}.")
+
+
+def _signed_statements() -> set[int]:
+    """Statements with a signature (the mirror skips the others' statement.txt.minisig)."""
+    from .models import StatementSignature
+
+    return set(StatementSignature.objects.values_list("statement_id", flat=True))

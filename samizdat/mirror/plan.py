@@ -51,6 +51,10 @@ LIVE_ONLY_NAMESPACES = {"admin", "discussion", "search"}
 # route name → callable() → {statement pk: [{param: value}, …]}; apps add theirs in ready().
 # Those files never change once made, so their fingerprint is the values alone.
 STATEMENT_ROUTE_PARAMS: dict[str, object] = {}
+# Section+slug routes that exist for some statements only (authenticity's statement.txt.minisig):
+# route name → callable() → the pks of the statements that have one. Without it the export
+# would render (and drop) a 404 for every other statement.
+STATEMENT_ROUTE_ONLY: dict[str, object] = {}
 
 
 def digest(*parts: object) -> str:
@@ -425,7 +429,11 @@ def plan(snapshot: Snapshot, routes: list[Route], languages: list[str]) -> Plan:
                             add(make(**{kind: slug, "page": n}), pages[n - 1], lang)
                 elif params == {"section", "slug"}:
                     sections = snapshot.sections
+                    only = STATEMENT_ROUTE_ONLY.get(route.name)
+                    having = None if only is None else only()
                     for r in rows:
+                        if having is not None and r.pk not in having:
+                            continue
                         url = make(section=sections[r.section_id], slug=r.slug)
                         add(url, statement_fp[r.pk], lang)
                         if url and route.name == "publishing:statement":

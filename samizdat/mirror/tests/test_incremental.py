@@ -315,6 +315,24 @@ def test_without_renameat2_the_swap_uses_renames_and_recovers(site, export, monk
     assert not tree.swap_tmp.exists()
 
 
+def test_only_signed_statements_are_planned_with_a_signature_file(site, export, settings, tmp_path):
+    """An unsigned statement has no statement.txt.minisig: the plan leaves it out instead of
+    rendering a 404 for it; signing the statement adds the file at the next export."""
+    keys = pytest.importorskip("samizdat.authenticity.keys")
+    signing = pytest.importorskip("samizdat.authenticity.signing")
+    settings.SIGNING_KEY_DIR = tmp_path / "keys"
+    settings.SIGNING_KEY_PASSPHRASE = ""
+    first = export()
+    sig = export.target / "ru/analysis/voda/statement.txt.minisig"
+    assert not sig.exists()
+    assert not [url for url in first.not_rendered if url.endswith("statement.txt.minisig")]
+    keys.generate_site_key(None)
+    signing.sign_all(keys.signing_key(), signing.signable_statements())
+    second = export()
+    assert read(sig).startswith("untrusted comment:")
+    assert second.rendered > 0 and check_mirror(export.target).ok
+
+
 def test_signatures_and_public_key_are_exported_and_a_new_key_redoes_every_page(
     site, export, settings, tmp_path, rendered
 ):
