@@ -32,6 +32,8 @@ WORKER_CLASSES = {
     "gthread": "samizdat.wsgi:application",
     "sync": "samizdat.wsgi:application",
 }
+# Where samizdat's own worker class replaces gunicorn's (samizdat/core/gunicorn_worker.py).
+WORKER_IMPLEMENTATIONS = {"asgi": "samizdat.core.gunicorn_worker.FairAcceptWorker"}
 
 
 def run_dir(port: int) -> Path:
@@ -81,7 +83,7 @@ class Command(BaseCommand):
             "gunicorn",
             WORKER_CLASSES[worker_class],
             "--worker-class",
-            worker_class,
+            WORKER_IMPLEMENTATIONS.get(worker_class, worker_class),
             "--bind",
             f"{options['host']}:{options['port']}",
             "--workers",
