@@ -68,7 +68,7 @@ def wrk(url: str, seconds: int, connections: int = 16) -> dict:
 def wrk_median(url: str, seconds: int, repeat: int) -> dict:
     """The median (by req/s) of ``repeat`` wrk runs: wrk opens its 16 connections at once and
     one worker's event loop may accept most of them, so single runs of a page differ by up to
-    2× (docs/performance.md, "Measuring")."""
+    2× (docs/performance.md, "Accepting connections")."""
     runs = sorted((wrk(url, seconds) for _ in range(repeat)), key=lambda r: r["rps"])
     return runs[len(runs) // 2] | {"runs": [round(r["rps"]) for r in runs]}
 

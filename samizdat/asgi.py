@@ -43,8 +43,9 @@ class OneThreadHandler(ASGIHandler):
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http":
             raise ValueError(f"samizdat serves HTTP only, not {scope['type']}")
-        # No ThreadSensitiveContext: thread-sensitive code (the chain, the request signals,
-        # response.close) then runs on asgiref's single sync thread, the same for every request.
+        # No ThreadSensitiveContext: thread-sensitive code (handle's one hand-over, a
+        # streaming answer's chunks) then runs on asgiref's single sync thread, the same thread
+        # for every request.
         await self.handle(scope, receive, send)
 
     async def handle(self, scope, receive, send):

@@ -395,6 +395,9 @@ def plan(snapshot: Snapshot, routes: list[Route], languages: list[str]) -> Plan:
         for pk in snapshot.tags:
             listings[(lang, "tag", pk)] = listing_fps(groups[("tag", pk)], per_page)
     statement_paths: dict[str, int] = {}
+    # The apps' per-route callables (below) query the database: once per export, not per language.
+    route_only = {name: only() for name, only in STATEMENT_ROUTE_ONLY.items()}
+    route_params = {name: values() for name, values in STATEMENT_ROUTE_PARAMS.items()}
 
     for route in routes:
         params = route.params
@@ -429,8 +432,7 @@ def plan(snapshot: Snapshot, routes: list[Route], languages: list[str]) -> Plan:
                             add(make(**{kind: slug, "page": n}), pages[n - 1], lang)
                 elif params == {"section", "slug"}:
                     sections = snapshot.sections
-                    only = STATEMENT_ROUTE_ONLY.get(route.name)
-                    having = None if only is None else only()
+                    having = route_only.get(route.name)
                     for r in rows:
                         if having is not None and r.pk not in having:
                             continue
@@ -438,8 +440,8 @@ def plan(snapshot: Snapshot, routes: list[Route], languages: list[str]) -> Plan:
                         add(url, statement_fp[r.pk], lang)
                         if url and route.name == "publishing:statement":
                             statement_paths[url] = r.pk
-                elif route.name in STATEMENT_ROUTE_PARAMS and params > {"section", "slug"}:
-                    values = STATEMENT_ROUTE_PARAMS[route.name]()
+                elif route.name in route_params and params > {"section", "slug"}:
+                    values = route_params[route.name]
                     for r in rows:
                         for extra in values.get(r.pk, ()):
                             url = make(
