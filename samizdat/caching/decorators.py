@@ -39,6 +39,17 @@ def _public(response: HttpResponse) -> HttpResponse:
     return response
 
 
+def _exporting(request: HttpRequest) -> bool:
+    """A page rendered for the static mirror: no client will revalidate it, so it needs no
+    validators, and the page cache neither serves nor keeps it (pages.usable)."""
+    return bool(request.META.get("samizdat.export"))
+
+
+def _exported(response: HttpResponse) -> HttpResponse:
+    response.headers[pages.HEADER] = "bypass"
+    return response
+
+
 def _tag(request: HttpRequest) -> str:
     tag = getattr(request, "_content_tag", None)
     if tag is None:
@@ -57,6 +68,8 @@ def public_page(view):
 
     @wraps(view)
     def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if _exporting(request):
+            return _exported(view(request, *args, **kwargs))
         response = conditional(request, *args, **kwargs)
         if request.method in SAFE and response.status_code == 200:
             # Ours, not the view's own (Django's feeds send the newest item's date, which an
@@ -201,7 +214,7 @@ def _render_statement(request, view, statement, state, section: str, slug: str) 
     """
     from django.apps import apps
 
-    splice = apps.is_installed("samizdat.discussion") and not request.META.get("samizdat.export")
+    splice = apps.is_installed("samizdat.discussion") and not _exporting(request)
     if not splice:
         return pages.serve(
             request, f"p:{_tag(request)}", lambda: view(request, section=section, slug=slug)
@@ -221,6 +234,8 @@ def _render_statement(request, view, statement, state, section: str, slug: str) 
 def statement_page(view):
     @wraps(view)
     def wrapped(request: HttpRequest, section: str, slug: str) -> HttpResponse:
+        if _exporting(request):
+            return _exported(view(request, section=section, slug=slug))
         if request.method not in SAFE:
             return view(request, section=section, slug=slug)
         statement, state = _located(request, section, slug)

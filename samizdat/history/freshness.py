@@ -120,7 +120,25 @@ def group_of(statement: Statement) -> list[Member]:
 
 
 def notice(statement: Statement) -> dict:
-    """What the public page says about its own version: outdated, machine-made."""
+    """What the public page says about its own version: outdated, machine-made.
+
+    Only a version made from a revision of the original can be outdated, and only one that
+    shows a notice links to the original: for any other (every original, every version with
+    no recorded source) the statement's own state says all, in one small query instead of
+    the group's (see docs/performance.md, "The cost of a miss")."""
+    own = (
+        TranslationState.objects.filter(statement_id=statement.pk)
+        .values_list("source_revision_id", "machine_made", "reviewed")
+        .first()
+    )
+    if own is None or (own[0] is None and not (own[1] and not own[2])):
+        reviewed = bool(own and own[1] and own[2])
+        return {"outdated": False, "machine": False, "reviewed": reviewed, "original": None}
+    return notice_from_group(statement)
+
+
+def notice_from_group(statement: Statement) -> dict:
+    """:func:`notice` from the whole group's states (one query, whatever the version)."""
     members = group_of(statement)
     original = classify(members)
     me = next((m for m in members if m.pk == statement.pk), None)

@@ -86,7 +86,13 @@ def describe(text: str) -> str:
     return Truncator(" ".join(text.split())).chars(DESCRIPTION_CHARS)
 
 
-def news_article(statement: Statement, canonical: str, site: str, image_url: str | None) -> dict:
+def news_article(
+    statement: Statement,
+    canonical: str,
+    site: str,
+    image_url: str | None,
+    description: str | None = None,
+) -> dict:
     """schema.org NewsArticle; the issuer is the author, the site the publisher."""
     with override(statement.language):
         home = absolute_url(reverse("publishing:home"))
@@ -94,7 +100,7 @@ def news_article(statement: Statement, canonical: str, site: str, image_url: str
         "@context": "https://schema.org",
         "@type": "NewsArticle",
         "headline": statement.title,
-        "description": statement_description(statement),
+        "description": statement_description(statement) if description is None else description,
         "url": canonical,
         "mainEntityOfPage": {"@type": "WebPage", "@id": canonical},
         "datePublished": statement.published_at.isoformat(),
@@ -197,6 +203,8 @@ def page_head(
             ("article:section", statement.section.name_in(language)),
         ]
         og += [("article:tag", t.name) for t in statement.tags.all()]
-        article = news_article(statement, canonical, site, image.url if image else None)
+        article = news_article(
+            statement, canonical, site, image.url if image else None, description
+        )
         json_ld = json_ld_script_text(article)
     return Head(canonical, title, description, alternates, feeds, og, twitter, json_ld)

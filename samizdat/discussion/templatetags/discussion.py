@@ -98,19 +98,13 @@ def section_context(
     pages = max(1, -(-len(roots) // per_page))
     page = min(max(1, page), pages)
     wanted = in_threads(rows, set(roots[(page - 1) * per_page : page * per_page]))
-    comments = (
-        list(
-            approved.filter(pk__in=wanted)
-            .only("pk", "parent_id", "name", "text", "created_at")
-            .order_by("created_at", "pk")
-        )
-        if len(wanted) < len(rows)
-        else list(
-            approved.only("pk", "parent_id", "name", "text", "created_at").order_by(
-                "created_at", "pk"
-            )
-        )
-    )
+    fields = ("pk", "parent_id", "name", "text", "created_at")
+    if not rows:  # no comment yet: nothing more to read
+        comments = []
+    elif len(wanted) < len(rows):
+        comments = list(approved.filter(pk__in=wanted).only(*fields).order_by("created_at", "pk"))
+    else:
+        comments = list(approved.only(*fields).order_by("created_at", "pk"))
     threads = build_threads(comments)
     policy = CommentPolicy.objects.filter(statement_id=statement.pk).first()
     is_open = comments_open(statement, policy)

@@ -118,3 +118,38 @@ def test_feeds_and_sitemap_carry_the_status(client, trio):
     assert "term=" not in client.get("/ru/feeds/atom.xml").content.decode() or (
         label not in client.get("/ru/feeds/atom.xml").content.decode()
     )
+
+
+def _shown(notice: dict) -> tuple:
+    """What _notice.html shows: the link to the original only with one of the notices."""
+    outdated, machine = bool(notice.get("outdated")), bool(notice.get("machine"))
+    original = notice.get("original") if outdated or machine else None
+    return outdated, machine, bool(notice.get("reviewed")), original.pk if original else None
+
+
+def test_the_page_notice_needs_the_group_only_for_a_version_made_from_the_original(
+    trio, django_assert_num_queries
+):
+    """Whatever a version's state, the one-query shortcut says what the group would."""
+    ru, kk, en = trio
+    alone = make_statement("Одно", slug="odno")  # no translation state at all
+    lifecycle.revise(ru, body="Тарифы выросли вчетверо.")  # kk and en fall behind
+    en_state = TranslationState.objects.get(statement=en)
+    en_state.source_revision, en_state.machine_made = None, True  # machine-made, no source
+    en_state.save()
+    cases = [ru, kk, en, alone]
+    for reviewed in (False, True):
+        en_state.reviewed = reviewed
+        en_state.save()
+        for statement in cases:
+            statement = Statement.objects.get(pk=statement.pk)
+            assert _shown(freshness.notice(statement)) == _shown(
+                freshness.notice_from_group(statement)
+            ), statement.language
+    assert _shown(freshness.notice(kk)) == (True, False, False, ru.pk)
+    en_state.reviewed = False
+    en_state.save()
+    assert _shown(freshness.notice(en)) == (False, True, False, ru.pk)
+    for statement in (ru, alone):  # nothing to say: the statement's own state is enough
+        with django_assert_num_queries(1):
+            freshness.notice(statement)
