@@ -12,9 +12,10 @@ class AuthenticityConfig(AppConfig):
     # by `samizdat sign`: no post_save hook signs anything.
 
     def ready(self) -> None:
-        from samizdat.publishing.panels import register_panel
+        from samizdat.publishing.panels import register_panel, register_relation
 
         register_panel("signature", "authenticity/_signature.html", order=100, slot="statement")
+        register_relation("signature")
         register_panel("signing-key", "authenticity/_footer.html", order=100, slot="footer")
         from django.apps import apps
 

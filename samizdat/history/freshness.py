@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from samizdat import languages
 from samizdat.publishing.models import Statement
+from samizdat.publishing.panels import loaded_relation
 
 from .models import Revision, TranslationState
 
@@ -122,17 +123,17 @@ def group_of(statement: Statement) -> list[Member]:
 def notice(statement: Statement) -> dict:
     """What the public page says about its own version: outdated, machine-made.
 
-    Only a version made from a revision of the original can be outdated, and only one that
-    shows a notice links to the original: for any other (every original, every version with
-    no recorded source) the statement's own state says all, in one small query instead of
-    the group's (see docs/performance.md, "The cost of a miss")."""
-    own = (
-        TranslationState.objects.filter(statement_id=statement.pk)
-        .values_list("source_revision_id", "machine_made", "reviewed")
-        .first()
-    )
-    if own is None or (own[0] is None and not (own[1] and not own[2])):
-        reviewed = bool(own and own[1] and own[2])
+    Only a version made from a revision of the original can be outdated, and only a
+    machine-made one shows a notice anyway (linking to the original): for any other (every
+    original, every version with no recorded source) the statement's own state says all: no query when the page loaded it
+    with the statement (``register_relation``), else one small one instead of the group's
+    (see docs/performance.md, "The cost of a miss")."""
+    own = loaded_relation(statement, "translation_state", False)
+    if own is False:  # not loaded with the statement
+        own = TranslationState.objects.filter(statement_id=statement.pk).first()
+    made_from_original = own is not None and not own.is_original and own.source_revision_id
+    if not made_from_original and not (own is not None and own.machine_made and not own.reviewed):
+        reviewed = bool(own and own.machine_made and own.reviewed)
         return {"outdated": False, "machine": False, "reviewed": reviewed, "original": None}
     return notice_from_group(statement)
 

@@ -18,6 +18,11 @@ Slots used by the site's templates:
 - ``statement``: inside a statement's article, after its text and tags (authenticity);
 - ``statement_after``: below the article (discussion: the comments);
 - ``footer``: the site footer (authenticity: the signing key line).
+
+A part that reads a one-to-one row of the statement (its signature, its translation state,
+its comment settings) registers the relation with :func:`register_relation`: the statement
+page loads it in the statement's own query (a join) instead of a query of its own, and the
+part reads it with :func:`loaded_relation`.
 """
 
 from __future__ import annotations
@@ -37,6 +42,8 @@ class Panel:
 
 
 _slots: dict[str, dict[str, Panel]] = {}
+_relations: set[str] = set()
+_MISSING = object()
 
 
 def register_panel(name: str, render: Renderer, order: int = 100, slot: str = "statement") -> None:
@@ -57,3 +64,21 @@ def unregister_panel(name: str, slot: str = "statement") -> None:
 
 def panels(slot: str) -> list[Panel]:
     return sorted(_slots.get(slot, {}).values(), key=lambda p: (p.order, p.name))
+
+
+def register_relation(name: str) -> None:
+    """Load the statement's reverse one-to-one ``name`` with the statement on its page."""
+    _relations.add(name)
+
+
+def relations() -> list[str]:
+    return sorted(_relations)
+
+
+def loaded_relation(statement, name: str, default=_MISSING):
+    """The row of ``statement.<name>`` as the page's query loaded it (None when there is no
+    row), or ``default`` when it was not loaded (the caller queries it itself)."""
+    relation = statement._meta.get_field(name)
+    if not relation.is_cached(statement):
+        return default
+    return relation.get_cached_value(statement)

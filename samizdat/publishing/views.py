@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, render
 from samizdat import languages
 from samizdat.caching.decorators import public_page, statement_page
 
+from . import panels
 from .archive import ArchivePage, archive_page
 from .models import Page, Section, Statement, Tag
 
@@ -74,7 +75,7 @@ def get_public_statement(section: str, slug: str, language: str) -> Statement:
         raise Http404
     statement = get_object_or_404(
         Statement.objects.published()
-        .select_related("section", "lead_image")
+        .select_related("section", "lead_image", *panels.relations())
         .prefetch_related("tags"),
         language=language,
         section__slug=section,

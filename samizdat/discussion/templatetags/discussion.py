@@ -8,6 +8,8 @@ from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
+from samizdat.publishing.panels import loaded_relation
+
 from .. import captcha, conf
 from ..forms import CommentForm
 from ..models import Comment, CommentPolicy, comments_open
@@ -106,7 +108,9 @@ def section_context(
     else:
         comments = list(approved.only(*fields).order_by("created_at", "pk"))
     threads = build_threads(comments)
-    policy = CommentPolicy.objects.filter(statement_id=statement.pk).first()
+    policy = loaded_relation(statement, "comment_policy", False)
+    if policy is False:  # not loaded with the statement
+        policy = CommentPolicy.objects.filter(statement_id=statement.pk).first()
     is_open = comments_open(statement, policy)
     show_form = is_open and not static_export
     token = challenge = None

@@ -150,6 +150,12 @@ def test_the_page_notice_needs_the_group_only_for_a_version_made_from_the_origin
     en_state.reviewed = False
     en_state.save()
     assert _shown(freshness.notice(en)) == (False, True, False, ru.pk)
+    from samizdat.publishing.views import get_public_statement
+
     for statement in (ru, alone):  # nothing to say: the statement's own state is enough
+        plain = Statement.objects.get(pk=statement.pk)
         with django_assert_num_queries(1):
-            freshness.notice(statement)
+            freshness.notice(plain)
+        page = get_public_statement(statement.section.slug, statement.slug, statement.language)
+        with django_assert_num_queries(0):  # the page's query brought the state along
+            freshness.notice(page)

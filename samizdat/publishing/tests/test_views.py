@@ -180,3 +180,42 @@ def test_dates_are_written_the_local_way(client):
     expected = {"ru": "3 ноября 2026 г.", "kk": "3 Қараша 2026 ж.", "en": "Nov. 3, 2026"}
     for lang, statement in pages.items():
         assert expected[lang] in client.get(statement.get_absolute_url()).content.decode()
+
+
+def test_the_one_to_one_rows_parts_read_come_with_the_statement(client):
+    """Signature, translation state and comment settings: joined into the statement's query
+    (``register_relation``), so a statement that has them costs no more queries."""
+    from samizdat.authenticity.models import StatementSignature
+    from samizdat.discussion.models import CommentPolicy
+    from samizdat.history.models import TranslationState
+    from samizdat.publishing import panels
+    from samizdat.publishing.views import get_public_statement
+
+    assert {"signature", "translation_state", "comment_policy"} <= set(panels.relations())
+    plain = make_statement(title="plain", slug="plain")
+    rich = make_statement(title="rich", slug="rich")
+    StatementSignature.objects.create(
+        statement=rich, text="x", text_sha256="0" * 64, minisig="", key_id="K",
+        url="/", signed_at=timezone.now(),
+    )  # fmt: skip
+    CommentPolicy.objects.create(statement=rich, comments_open=False)
+    TranslationState.objects.create(statement=rich, is_original=True)
+    loaded = get_public_statement(rich.section.slug, rich.slug, "ru")
+    missing = object()
+    for name in panels.relations():
+        assert panels.loaded_relation(loaded, name, missing) is not missing, name
+    assert panels.loaded_relation(loaded, "comment_policy").comments_open is False
+    bare = get_public_statement(plain.section.slug, plain.slug, "ru")
+    assert panels.loaded_relation(bare, "signature", missing) is None
+    assert (
+        panels.loaded_relation(Statement.objects.get(pk=rich.pk), "signature", missing) is missing
+    )
+    client.get("/ru/")  # warm the navigation cache
+    assert _count_queries(client, rich.get_absolute_url()) == _count_queries(
+        client, plain.get_absolute_url()
+    )
+    page = client.get(rich.get_absolute_url()).content.decode()
+    assert (
+        'id="comment-form"' not in page
+        and "comment-form" in client.get(plain.get_absolute_url()).content.decode()
+    )
