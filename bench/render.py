@@ -65,9 +65,13 @@ def child(n: int, words: int, repeat: int, plans: bool, export: bool = False) ->
     result = {"n": n, "vendor": connection.vendor, "seed_s": seeded, "pages": {}}
     result["src"] = src or ""
 
+    from samizdat.caching import pages as page_cache
+
     def clear() -> None:
         for alias in caches:
             caches[alias].clear()
+        # The worker's own copies of page-cache entries (samizdat.caching.pages), too.
+        getattr(page_cache, "forget_local", lambda: None)()
 
     for page in PAGES:
         path = paths[page]
