@@ -125,9 +125,9 @@ def notice(statement: Statement) -> dict:
 
     Only a version made from a revision of the original can be outdated, and only a
     machine-made one shows a notice anyway (linking to the original): for any other (every
-    original, every version with no recorded source) the statement's own state says all: no query when the page loaded it
-    with the statement (``register_relation``), else one small one instead of the group's
-    (see docs/performance.md, "The cost of a miss")."""
+    original, every version with no recorded source) the statement's own state says all. That
+    costs no query when the page loaded it with the statement (``register_relation``), else
+    one small one instead of the group's (docs/performance.md, "The statement page's miss")."""
     own = loaded_relation(statement, "translation_state", False)
     if own is False:  # not loaded with the statement
         own = TranslationState.objects.filter(statement_id=statement.pk).first()

@@ -338,14 +338,46 @@ class Plan:
         return re.compile(rf"/(?:{codes})/[^/\s\"'<>#?\\]+/[^/\s\"'<>#?\\]+/")
 
 
-def split_sitemap_parts() -> int:
-    """How many ``sitemap-N.xml`` files the site has: none until the sitemap is split."""
+def split_sitemap_parts() -> tuple[int, int]:
+    """(how many ``sitemap-N.xml`` files the site has, URLs per file): no files (0) until the
+    sitemap is split."""
     try:
         from samizdat.syndication.sitemaps import SiteSitemap
     except ImportError:
-        return 0
-    pages = SiteSitemap().paginator.num_pages
-    return pages if pages > 1 else 0
+        return 0, 0
+    sitemap = SiteSitemap()
+    pages = sitemap.paginator.num_pages
+    return (pages if pages > 1 else 0), sitemap.limit
+
+
+def sitemap_part_fps(
+    statement_fps: list[str],
+    pages_fp: str,
+    page_count: int,
+    parts: int,
+    limit: int,
+    rest: str,
+    common: object = None,
+) -> list[str]:
+    """The content of each ``sitemap-N.xml``: the sitemap lists the statements in id order,
+    then the Pages, then the listings (samizdat.syndication.sitemaps), ``limit`` a file. A
+    part is the fingerprints of the statements it holds, plus the Pages' if it holds one, plus
+    ``rest`` (everything) if it holds a listing, whose dates any publication moves, plus
+    ``common`` (what every URL is made of)."""
+    count = len(statement_fps)
+    out = []
+    for n in range(1, parts + 1):
+        start, stop = (n - 1) * limit, n * limit
+        out.append(
+            digest(
+                n,
+                common,
+                statement_fps[start:stop],
+                pages_fp if start < count + page_count and stop > count else None,
+                rest if stop > count + page_count else None,
+            )
+        )
+    return out
 
 
 def plan(snapshot: Snapshot, routes: list[Route], languages: list[str]) -> Plan:
@@ -371,12 +403,26 @@ def plan(snapshot: Snapshot, routes: list[Route], languages: list[str]) -> Plan:
         )
         for lang, rows in by_lang.items()
     }
-    sitemap_parts = split_sitemap_parts()
+    sitemap_parts, sitemap_limit = split_sitemap_parts()
     all_fp = digest(sorted(lang_fp.items()), sitemap_parts)
     translations: dict[int, list[str]] = defaultdict(list)
     for row in snapshot.statements.values():
         if row.group is not None:
             translations[row.group].append(row.fp)
+    # A statement's sitemap entry: its URL and dates, and its translations' URLs (with the
+    # sections' slugs: the rows name sections by id).
+    part_fps = sitemap_part_fps(
+        [
+            digest(r.fp, sorted(translations[r.group]) if r.group else None)
+            for _pk, r in sorted(snapshot.statements.items())
+        ],
+        digest(sorted(snapshot.pages)),
+        len(snapshot.pages),
+        sitemap_parts,
+        sitemap_limit,
+        all_fp,
+        common=sorted(snapshot.sections.items()),
+    )
     # A statement's own pages show its comments etc. and its translations' titles and links.
     statement_fp = {
         r.pk: digest(r.fp, r.related, sorted(translations[r.group]) if r.group else None)
@@ -408,7 +454,7 @@ def plan(snapshot: Snapshot, routes: list[Route], languages: list[str]) -> Plan:
             elif params == {"page"} and route.name == "syndication_root:sitemap-page":
                 make = UrlMaker(route.name, params)
                 for n in range(1, sitemap_parts + 1):
-                    add(make(page=n), all_fp, None)
+                    add(make(page=n), part_fps[n - 1], None)
             else:
                 skipped.append(route)
             continue

@@ -1,9 +1,12 @@
 """The sitemap on ``django.contrib.sitemaps``: listings, statements and pages in one sequence.
 
-``SiteSitemap`` is one Django ``Sitemap`` whose items chain three sources (listings, then
-statements, then Pages), so Django's paginator splits the whole site every ``limit`` URLs
-(50,000, the sitemaps.org maximum): ``/sitemap.xml`` is the only file while everything fits,
-and becomes an index of ``/sitemap-1.xml`` … past that (see views.py).
+``SiteSitemap`` is one Django ``Sitemap`` whose items chain three sources (statements oldest
+first, then Pages, then listings), so Django's paginator splits the whole site every ``limit``
+URLs: ``/sitemap.xml`` is the only file while everything fits, and becomes an index of
+``/sitemap-1.xml`` … past that (see views.py). In that order a part's URLs stay where they
+are: a new statement, and the listings whose dates every publication moves, fall in the last
+part, so a publication changes that part and the index, not the older parts (the static
+mirror re-exports only those, docs/mirror.md).
 
 Our translations are separate rows linked by a translation group, not one object in several
 languages, so Django's ``i18n``/``alternates`` switches do not apply: ``get_urls`` builds the
@@ -37,7 +40,9 @@ from .links import (
     with_x_default,
 )
 
-SITEMAP_LIMIT = 50_000  # URLs per file, the sitemaps.org maximum
+# URLs per file. The protocol allows 50,000; smaller files keep what one publication re-renders
+# (one part and the index) and what a worker holds to build one file small.
+SITEMAP_LIMIT = 5_000
 
 
 def _latest(*dates: datetime | None) -> datetime | None:
@@ -227,8 +232,12 @@ class SiteSitemap(Sitemap):
         self.statement_paths = PathFiller("publishing:statement")
 
     @cached_property
+    def _listings(self) -> list[Listing]:
+        return listings()
+
+    @cached_property
     def _chain(self) -> Chain:
-        return Chain(listings(), published_statements(), published_pages())
+        return Chain(published_statements(), published_pages(), self._listings)
 
     def items(self) -> Chain:
         return self._chain
@@ -249,7 +258,7 @@ class SiteSitemap(Sitemap):
     def get_latest_lastmod(self) -> datetime | None:
         """The newest change anywhere, from the listings (statements) and two aggregates."""
         pages = Page.objects.filter(is_published=True).aggregate(u=Max("updated_at"))["u"]
-        return _latest(*(entry.lastmod for entry in self._chain.parts[0]), pages)
+        return _latest(*(entry.lastmod for entry in self._listings), pages)
 
     def alternates_for(self, items: list) -> list[list[Alternate]]:
         statements = statement_alternates(

@@ -1,4 +1,4 @@
-"""Root files: ``sitemap.xml`` and, past 50,000 URLs, the files it indexes; ``robots.txt``.
+"""Root files: ``sitemap.xml`` and, past ``SITEMAP_LIMIT`` URLs, the files it indexes; robots.
 
 While the whole site fits in one sitemap, ``/sitemap.xml`` is that sitemap. Past the limit it
 becomes a sitemap index of ``/sitemap-1.xml``, ``/sitemap-2.xml`` … — file-like URLs the

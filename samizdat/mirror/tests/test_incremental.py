@@ -409,3 +409,36 @@ def test_an_edited_signed_statement_leaves_no_stale_signature_in_the_mirror(
     export()
     assert not sig.exists()
     assert "Изменено после подписи." in read(export.target / "ru/analysis/voda/statement.txt")
+
+
+def test_publishing_re_exports_only_the_last_sitemap_part(site, export, rendered, monkeypatch):
+    """Older parts of a split sitemap are planned with their own fingerprints; what the
+    incremental export leaves alone is what a full export would write."""
+    from samizdat.syndication import sitemaps
+
+    monkeypatch.setattr(sitemaps.SiteSitemap, "limit", 4)
+    for n in range(8):
+        make_statement(f"Новость {n}", section=site.other.section, slug=f"novost-{n}")
+    export()
+    statements = Statement.objects.published().count()  # the first URLs of the sitemap
+    assert len(list(export.target.glob("sitemap-*.xml"))) > statements // 4
+    rendered.clear()
+    make_statement("Свежая новость", section=site.other.section, slug="svezhaya")
+    export()
+    redone = [url for url in rendered if url.startswith("/sitemap-")]
+    assert "/sitemap.xml" in rendered and redone
+    for url in redone:  # only parts past the statements there were: none of the older ones
+        assert int(url.removeprefix("/sitemap-").removesuffix(".xml")) * 4 > statements, url
+    rendered.clear()
+    oldest = Statement.objects.published().order_by("pk").first()
+    oldest.title = oldest.title + " (исправлено)"
+    oldest.save()
+    export()
+    redone = {url for url in rendered if url.startswith("/sitemap-")}
+    assert "/sitemap-1.xml" in redone  # its entry; the listings' dates moved too (later parts)
+    statements = Statement.objects.published().count()
+    assert not {f"/sitemap-{n}.xml" for n in range(2, statements // 4 + 1)} & redone
+    full = export_module.export_mirror(export.target.parent / "full")
+    assert full.full
+    for part in export.target.glob("sitemap*.xml"):
+        assert part.read_bytes() == (export.target.parent / "full" / part.name).read_bytes()

@@ -159,8 +159,39 @@ def test_the_sitemap_becomes_an_index_past_its_limit(client, monkeypatch, water)
         assert client.get(missing).status_code == 404
 
 
-def test_default_limit_is_the_protocol_maximum():
-    assert sitemaps.SiteSitemap.limit == 50_000
+def test_default_limit_is_within_the_protocol_maximum():
+    assert 1_000 <= sitemaps.SiteSitemap.limit <= 50_000
+
+
+def test_a_publication_changes_only_the_last_part_and_an_edit_only_its_own(client, monkeypatch):
+    """Statements oldest first, then Pages and listings: older parts keep their bytes."""
+    from django.utils import timezone
+
+    monkeypatch.setattr(sitemaps.SiteSitemap, "limit", 4)
+    made = [make_statement(title=f"s{i}", slug=f"s{i}") for i in range(9)]
+    Page.objects.create(title="about", slug="about", language="ru")
+
+    def parts() -> dict[str, bytes]:
+        index = etree.fromstring(client.get("/sitemap.xml").content)
+        locs = index.xpath("sm:sitemap/sm:loc/text()", namespaces=NS)
+        return {loc: client.get(loc.removeprefix(SITE)).content for loc in locs}
+
+    before = parts()
+    assert len(before) == 4  # 9 statements, 1 Page, 3 homes + 1 section: 14 URLs
+    first = etree.fromstring(before[f"{SITE}/sitemap-1.xml"])
+    assert first.xpath("sm:url/sm:loc/text()", namespaces=NS) == [
+        f"{SITE}{s.get_absolute_url()}" for s in made[:4]
+    ]
+    make_statement(title="new", slug="new", published_at=timezone.now())
+    after = parts()
+    assert [loc for loc in after if after[loc] != before.get(loc)] == [
+        f"{SITE}/sitemap-3.xml",  # the last statements, the Page and the listings move on
+        f"{SITE}/sitemap-4.xml",
+    ]
+    made[1].slug = "s1-corrected"
+    made[1].save()  # a new URL (a lastmod within the same second would look the same)
+    edited = parts()
+    assert [loc for loc in edited if edited[loc] != after[loc]] == [f"{SITE}/sitemap-1.xml"]
 
 
 def test_an_empty_site_still_has_a_valid_sitemap(client):
