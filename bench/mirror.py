@@ -10,8 +10,8 @@ translations, 5 sections, 40 tags, ~150-word bodies). Timed, in one process:
 - incremental export after changing one statement's title (target: under 2 s);
 - incremental export after a comment is approved (only the statement's page changes);
 - incremental export after publishing one new statement (every later listing page shifts);
-- for reference, rendering /sitemap.xml alone (the syndication app's view), which every
-  change to a statement's content makes the mirror render again.
+- for reference, rendering the sitemap's largest file alone (the syndication app's view:
+  /sitemap.xml, or /sitemap-1.xml once it is split), the most a change re-renders of it.
 
 The code stamp (templates/code of the package) is still computed on every run, but the value of
 the first run is reused, so that other people editing the tree during the run do not look
@@ -199,7 +199,7 @@ def run(tmp: Path, n: int, workers: int | None = None, serial: bool = False) -> 
             f"{seconds / baseline:7.1f}x {seconds / full:7.3f}x"
         )
     if sitemap is not None:
-        print(f"{'(/sitemap.xml view alone, reference)':36} {sitemap:8.2f}")
+        print(f"{f'({sitemap[0]} view alone, reference)':36} {sitemap[1]:8.2f}")
     changed, published = rows[2][1], rows[-1][1]
 
     def verdict(ok: bool) -> str:
@@ -213,25 +213,23 @@ def run(tmp: Path, n: int, workers: int | None = None, serial: bool = False) -> 
         f"Target: incremental after publishing one < 1 s — {verdict(published < 1)} "
         f"({published:.2f} s)."
     )
-    if sitemap is not None:
-        print(
-            f"Without the sitemap, which must change with any statement (lastmod): "
-            f"{changed - sitemap:.2f} s."
-        )
 
 
-def sitemap_seconds() -> float | None:
-    """Render /sitemap.xml once as the exporter does (None when the site has no sitemap)."""
+def sitemap_seconds() -> tuple[str, float] | None:
+    """Render the sitemap's largest file once as the exporter does: /sitemap.xml, or its first
+    part once it is an index (None when the site has no sitemap)."""
     from django.conf import settings
 
     from samizdat.mirror.export import Renderer, export_settings
 
     with export_settings(settings.SITE_URL):
         renderer = Renderer(settings.SITE_URL)
-        start = time.perf_counter()
-        out = renderer.view("/sitemap.xml")
-        seconds = time.perf_counter() - start
-    return seconds if out is not None else None
+        for url in ("/sitemap-1.xml", "/sitemap.xml"):
+            start = time.perf_counter()
+            out = renderer.view(url)
+            if out is not None:
+                return url, time.perf_counter() - start
+    return None
 
 
 if __name__ == "__main__":
