@@ -45,7 +45,11 @@ def _exporting(request: HttpRequest) -> bool:
     return bool(request.META.get("samizdat.export"))
 
 
-def _exported(response: HttpResponse) -> HttpResponse:
+def _export(request: HttpRequest, view, *args, **kwargs) -> HttpResponse:
+    """The page for the mirror. The content version is still read: the navigation's cache is
+    keyed by it (core.site), so a page never shows navigation older than its content."""
+    _state(request)
+    response = view(request, *args, **kwargs)
     response.headers[pages.HEADER] = "bypass"
     return response
 
@@ -69,7 +73,7 @@ def public_page(view):
     @wraps(view)
     def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
         if _exporting(request):
-            return _exported(view(request, *args, **kwargs))
+            return _export(request, view, *args, **kwargs)
         response = conditional(request, *args, **kwargs)
         if request.method in SAFE and response.status_code == 200:
             # Ours, not the view's own (Django's feeds send the newest item's date, which an
@@ -235,7 +239,7 @@ def statement_page(view):
     @wraps(view)
     def wrapped(request: HttpRequest, section: str, slug: str) -> HttpResponse:
         if _exporting(request):
-            return _exported(view(request, section=section, slug=slug))
+            return _export(request, view, section=section, slug=slug)
         if request.method not in SAFE:
             return view(request, section=section, slug=slug)
         statement, state = _located(request, section, slug)

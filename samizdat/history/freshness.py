@@ -123,16 +123,18 @@ def group_of(statement: Statement) -> list[Member]:
 def notice(statement: Statement) -> dict:
     """What the public page says about its own version: outdated, machine-made.
 
-    Only a version made from a revision of the original can be outdated, and only a
-    machine-made one shows a notice anyway (linking to the original): for any other (every
-    original, every version with no recorded source) the statement's own state says all. That
-    costs no query when the page loaded it with the statement (``register_relation``), else
+    Only a version with a recorded source revision can be outdated, and only an unreviewed
+    machine translation shows a notice anyway (linking to the original): for any other the
+    statement's own state says all. (Its ``is_original`` flag is not enough: after two groups
+    are merged, two versions carry it and only the group knows which one counts.) That costs
+    no query when the page loaded the state with the statement (``register_relation``), else
     one small one instead of the group's (docs/performance.md, "The statement page's miss")."""
     own = loaded_relation(statement, "translation_state", False)
     if own is False:  # not loaded with the statement
         own = TranslationState.objects.filter(statement_id=statement.pk).first()
-    made_from_original = own is not None and not own.is_original and own.source_revision_id
-    if not made_from_original and not (own is not None and own.machine_made and not own.reviewed):
+    if own is None or (
+        own.source_revision_id is None and not (own.machine_made and not own.reviewed)
+    ):
         reviewed = bool(own and own.machine_made and own.reviewed)
         return {"outdated": False, "machine": False, "reviewed": reviewed, "original": None}
     return notice_from_group(statement)

@@ -4,9 +4,10 @@
 first, then Pages, then listings), so Django's paginator splits the whole site every ``limit``
 URLs: ``/sitemap.xml`` is the only file while everything fits, and becomes an index of
 ``/sitemap-1.xml`` … past that (see views.py). In that order a part's URLs stay where they
-are: a new statement, and the listings whose dates every publication moves, fall in the last
-part, so a publication changes that part and the index, not the older parts (the static
-mirror re-exports only those, docs/mirror.md).
+are: a statement written and published at once, and the listings whose dates every
+publication moves, fall in the last part, so such a publication changes that part and the
+index, not the older parts (the static mirror re-exports only those, docs/mirror.md). A draft
+published long after it was made lands among older ids and shifts the parts after it.
 
 Our translations are separate rows linked by a translation group, not one object in several
 languages, so Django's ``i18n``/``alternates`` switches do not apply: ``get_urls`` builds the

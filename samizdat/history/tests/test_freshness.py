@@ -150,9 +150,16 @@ def test_the_page_notice_needs_the_group_only_for_a_version_made_from_the_origin
     en_state.reviewed = False
     en_state.save()
     assert _shown(freshness.notice(en)) == (False, True, False, ru.pk)
+    # Two groups merged: kk still carries the original flag of its old group, with a source.
+    TranslationState.objects.update_or_create(statement=ru, defaults={"is_original": True})
+    TranslationState.objects.filter(statement=kk).update(is_original=True)  # as a merge leaves it
+    assert _shown(freshness.notice(kk)) == _shown(freshness.notice_from_group(kk))
+    assert _shown(freshness.notice(kk))[0] is True  # ru, made first, is the original
     from samizdat.publishing.views import get_public_statement
 
-    for statement in (ru, alone):  # nothing to say: the statement's own state is enough
+    original = make_statement("Исходник", slug="ishodnik")
+    TranslationState.objects.create(statement=original, is_original=True)
+    for statement in (original, alone):  # nothing to say: the own state is enough
         plain = Statement.objects.get(pk=statement.pk)
         with django_assert_num_queries(1):
             freshness.notice(plain)
