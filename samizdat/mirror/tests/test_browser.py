@@ -37,6 +37,7 @@ def test_mirror_from_file_url_follows_links_across_languages_and_searches(site, 
         watch(page, problems)
         page.goto((root / "index.html").as_uri())
         page.click("a[hreflang=ru]")
+        page.wait_for_load_state("load")  # the stylesheet too, not only the document
         assert page.url.endswith("/ru/index.html")
         assert page.evaluate("getComputedStyle(document.body).backgroundColor") != (
             "rgba(0, 0, 0, 0)"
