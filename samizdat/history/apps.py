@@ -10,7 +10,7 @@ class HistoryConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import m2m_changed, post_delete, post_save
 
-        from samizdat.publishing.panels import register_panel, register_relation
+        from samizdat.publishing.panels import register_panel, register_prefetch, register_relation
         from samizdat.publishing.signals import statement_saved, translations_changed
 
         from . import receivers
@@ -58,6 +58,10 @@ class HistoryConfig(AppConfig):
         register_panel("translation-notice", "history/_notice.html", order=5, slot="statement_top")
         register_panel("history", "history/_versions.html", order=110, slot="statement")
         register_relation("translation_state")
+        from .templatetags.history import prefetches
+
+        for lookup in prefetches():
+            register_prefetch(lookup)
 
     def demo_setup(self, stdout) -> None:
         """`samizdat demo`: a corrected original whose kk version is now outdated."""

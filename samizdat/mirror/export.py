@@ -32,6 +32,7 @@ from django.utils.module_loading import import_string
 from django.utils.translation import gettext, override
 
 from samizdat import languages
+from samizdat.publishing import preload
 
 from .links import LinkMap
 from .paths import fs_name, is_safe_rel, relative_link, url_file
@@ -301,9 +302,19 @@ class Export:
             self.links.fallbacks.clear()
             return found
 
+        def batch(indices: list[int]):  # their statements in a few queries (publishing/preload)
+            paths = self.plan.statement_paths
+            pks = []
+            for i in indices:
+                url = todo[i][0].url
+                pk = paths.get(url) or paths.get(url[: url.rfind("/") + 1])
+                if pk is not None:
+                    pks.append(pk)
+            return preload.batch(pks)
+
         with bar:
             for _i, (rel, entry, digest_, written), fallbacks in render_all(
-                len(todo), produce, collect, self.workers, bar.update
+                len(todo), produce, collect, self.workers, bar.update, batch
             ):
                 self.result.rendered += 1
                 self.fallbacks.update(fallbacks)

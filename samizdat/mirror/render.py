@@ -20,7 +20,7 @@ import multiprocessing
 import os
 import threading
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -36,7 +36,8 @@ from .tree import MirrorError
 EXPORT_KEY = "samizdat.export"
 GC_EVERY = 2000  # rendered pages between garbage collections (see export.manual_gc)
 PARALLEL_MIN = 64  # fewer pages than this are rendered in the parent: a fork is not worth it
-CHUNK = 16  # pages a worker takes at a time
+CHUNK = 32  # pages a worker takes at a time (and whose statements it loads at once)
+Batch = Callable[[list[int]], AbstractContextManager]
 
 
 def is_export(request) -> bool:
@@ -145,18 +146,23 @@ def can_fork() -> str | None:
 
 
 # The job of the forked workers: set in the parent just before the fork, read in the children.
-_job: tuple[Callable[[int], object], Callable[[], object]] | None = None
+_job: tuple[Callable[[int], object], Callable[[], object], Batch] | None = None
+
+
+def _no_batch(indices: list[int]) -> AbstractContextManager:
+    return nullcontext()
 
 
 def _work(indices: list[int]) -> list[tuple[int, object, object]]:
-    produce, collect = _job
+    produce, collect, batch = _job
     out = []
-    for i in indices:
-        result = produce(i)
-        out.append((i, result, collect()))
-        _work.count = getattr(_work, "count", 0) + 1
-        if _work.count % GC_EVERY == 0:
-            gc.collect()
+    with batch(indices):
+        for i in indices:
+            result = produce(i)
+            out.append((i, result, collect()))
+            _work.count = getattr(_work, "count", 0) + 1
+            if _work.count % GC_EVERY == 0:
+                gc.collect()
     return out
 
 
@@ -166,23 +172,26 @@ def render_all(
     collect: Callable[[], object],
     workers: int,
     progress: Callable[[int], None] | None = None,
+    batch: Batch = _no_batch,
 ) -> Iterator[tuple[int, object, object]]:
     """``produce(i)`` for i in range(count), in ``workers`` processes; yields (i, result,
     collect()) in the order of i. ``collect()`` gathers what produce left behind in the process
-    (e.g. new link fallbacks) so that the parent can merge it."""
+    (e.g. new link fallbacks) so that the parent can merge it. ``batch(indices)`` is entered
+    around each run of ``CHUNK`` indices (to load their data in one go)."""
     global _job
-    if workers <= 1 or count < PARALLEL_MIN or can_fork() is not None:
-        for i in range(count):
-            result = produce(i)
-            if progress:
-                progress(1)
-            yield i, result, collect()
-        return
     chunks: Sequence[list[int]] = [
         list(range(start, min(start + CHUNK, count))) for start in range(0, count, CHUNK)
     ]
+    if workers <= 1 or count < PARALLEL_MIN or can_fork() is not None:
+        for chunk in chunks:
+            with batch(chunk):
+                results = [(i, produce(i), collect()) for i in chunk]
+            if progress:
+                progress(len(chunk))
+            yield from results
+        return
     connections.close_all()  # each worker opens its own; the parent reopens after
-    _job = (produce, collect)
+    _job = (produce, collect, batch)
     gc.collect()
     gc.freeze()  # inherited objects stay out of the workers' collections (no copy-on-write)
     pending: dict[int, tuple] = {}

@@ -22,7 +22,10 @@ Slots used by the site's templates:
 A part that reads a one-to-one row of the statement (its signature, its translation state,
 its comment settings) registers the relation with :func:`register_relation`: the statement
 page loads it in the statement's own query (a join) instead of a query of its own, and the
-part reads it with :func:`loaded_relation`.
+part reads it with :func:`loaded_relation`. A part that lists rows pointing at the statement
+(its public revisions) may register a ``Prefetch`` with :func:`register_prefetch`: the
+mirror's export loads it for a batch of statements at once (``publishing/preload.py``); a
+single page leaves it to the part, whose own query (with a LIMIT) is cheaper than a prefetch.
 """
 
 from __future__ import annotations
@@ -43,6 +46,7 @@ class Panel:
 
 _slots: dict[str, dict[str, Panel]] = {}
 _relations: set[str] = set()
+_prefetches: dict[str, object] = {}
 _MISSING = object()
 
 
@@ -73,6 +77,21 @@ def register_relation(name: str) -> None:
 
 def relations() -> list[str]:
     return sorted(_relations)
+
+
+def register_prefetch(lookup) -> None:
+    """Load ``lookup`` (a ``django.db.models.Prefetch`` with a ``to_attr``) with a batch of
+    statements; the part reads it with :func:`prefetched` and queries when it is absent."""
+    _prefetches[lookup.to_attr] = lookup
+
+
+def prefetches() -> list:
+    return [_prefetches[name] for name in sorted(_prefetches)]
+
+
+def prefetched(statement, to_attr: str):
+    """The rows a registered prefetch put on ``statement``, or None when it was not loaded."""
+    return getattr(statement, to_attr, None)
 
 
 def loaded_relation(statement, name: str, default=_MISSING):

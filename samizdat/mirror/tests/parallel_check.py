@@ -1,8 +1,9 @@
 """Run by test_parallel.py in a fresh process: a committed SQLite site in a temporary directory
 (worker processes must see its data), exported three ways, compared byte for byte.
 
-1. in one process through Django's test client — the renderer of earlier versions;
-2. in one process through the handler (render.Renderer);
+1. in one process through Django's test client — the renderer of earlier versions — with
+   every page querying for itself (no publishing.preload batch);
+2. in one process through the handler (render.Renderer), statements loaded in batches;
 3. in two forked worker processes.
 
 Prints one JSON line: the file counts and the differences found.
@@ -13,6 +14,7 @@ from __future__ import annotations
 import json
 import re
 import sys
+from contextlib import nullcontext
 from pathlib import Path
 
 
@@ -62,6 +64,14 @@ def main(base: Path, n: int) -> None:
     (base / "data").mkdir(parents=True, exist_ok=True)
     bench.setup(base / "data")
     bench.seed(n)
+    from samizdat.publishing import lifecycle
+    from samizdat.publishing.models import Statement
+
+    # Public versions (and a correction) on a few pages: the history part of the page.
+    for statement in Statement.objects.order_by("pk")[: max(3, n // 10)]:
+        lifecycle.revise(statement, title=statement.title + " (1)")
+        statement.refresh_from_db()
+        lifecycle.revise(statement, body=statement.body + "\n\nИсправлено.")
     from samizdat.mirror import export as export_module
     from samizdat.mirror import render
     from samizdat.mirror.tree import read_manifest
@@ -70,8 +80,11 @@ def main(base: Path, n: int) -> None:
     export_module.code_stamp = lambda: stamp
     real_view = render.Renderer.view
     render.Renderer.view = client_view
+    real_batch = export_module.preload.batch  # the reference: every page queries for itself
+    export_module.preload.batch = lambda pks: nullcontext()
     results = {"client": export_module.export_mirror(base / "client", workers=1)}
     render.Renderer.view = real_view
+    export_module.preload.batch = real_batch
     results["handler"] = export_module.export_mirror(base / "handler", workers=1)
     results["parallel"] = export_module.export_mirror(base / "parallel", workers=2)
     trees = {name: tree(base / name) for name in results}

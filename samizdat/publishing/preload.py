@@ -1,0 +1,79 @@
+"""A batch of statements loaded for the pages about to be rendered.
+
+The statement page needs a handful of queries (the statement with its one-to-one rows, its
+tags, its translations, the rows its parts list); rendering thousands of them for the
+mirror, the compiling of those queries costs more than the rest of the view. The export
+loads the statements of its next few pages in one go (:func:`batch`, with the parts' rows:
+``panels.register_prefetch``), and the views take them from here (:func:`take`) — the same
+rows, so the pages are the same bytes.
+
+Only the export sets a batch, inside one process that renders nothing else meanwhile; it is
+cleared when the block ends, so a live request never sees one.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+
+from samizdat import languages
+
+from . import panels
+from .models import Statement
+
+_loaded: dict[tuple[str, str, str], Statement] | None = None
+
+
+def page_queryset():
+    """The published statements with everything their page shows (one query each part)."""
+    return (
+        Statement.objects.published()
+        .select_related("section", "lead_image", *panels.relations())
+        .prefetch_related("tags")
+    )
+
+
+def attach_translations(statements: list[Statement]) -> None:
+    """Every statement's published translations, in one query for them all (always one, so
+    the count does not depend on the data: group 0 never exists)."""
+    groups = {s.translation_group_id for s in statements if s.translation_group_id} or {0}
+    by_group: dict[int, list[Statement]] = defaultdict(list)
+    for other in (
+        Statement.objects.published()
+        .filter(translation_group_id__in=groups)
+        .select_related("section")
+    ):
+        by_group[other.translation_group_id].append(other)
+    for statement in statements:
+        others = (
+            by_group.get(statement.translation_group_id, [])
+            if statement.translation_group_id
+            else []
+        )
+        statement._prefetched_translations = languages.sort_by_language(
+            o for o in others if o.pk != statement.pk
+        )
+
+
+@contextmanager
+def batch(pks: Iterable[int]) -> Iterator[None]:
+    """Within the block, :func:`take` answers for these statements without a query."""
+    global _loaded
+    wanted = sorted(set(pks))
+    queryset = page_queryset().prefetch_related(*panels.prefetches()).filter(pk__in=wanted)
+    statements = list(queryset) if wanted else []
+    if statements:
+        attach_translations(statements)
+    _loaded = {(s.language, s.section.slug, s.slug): s for s in statements}
+    try:
+        yield
+    finally:
+        _loaded = None
+
+
+def take(language: str, section: str, slug: str) -> Statement | None:
+    """The batch's published statement at this address, or None (not in a batch: query)."""
+    if _loaded is None:
+        return None
+    return _loaded.get((language, section, slug))
