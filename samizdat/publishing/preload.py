@@ -36,21 +36,23 @@ def page_queryset():
 
 def attach_translations(statements: list[Statement]) -> None:
     """Every statement's published translations, in one query for them all (always one, so
-    the count does not depend on the data: group 0 never exists)."""
-    groups = {s.translation_group_id for s in statements if s.translation_group_id} or {0}
+    the count does not depend on the data: group 0 never exists).
+
+    The query asks for the groups alone and the visibility rule is applied to the rows
+    (``Statement.is_public``, the instance form of ``published()``): with the rule in SQL,
+    SQLite without statistics walked the status index over every published statement (11 ms
+    at 10,000) instead of the group index (1.7 ms).
+    """
+    groups = sorted({s.translation_group_id for s in statements if s.translation_group_id})
     by_group: dict[int, list[Statement]] = defaultdict(list)
-    for other in (
-        Statement.objects.published()
-        .filter(translation_group_id__in=groups)
-        .select_related("section")
+    for other in Statement.objects.filter(translation_group_id__in=groups or [0]).select_related(
+        "section"
     ):
-        by_group[other.translation_group_id].append(other)
+        if other.is_public:
+            by_group[other.translation_group_id].append(other)
     for statement in statements:
-        others = (
-            by_group.get(statement.translation_group_id, [])
-            if statement.translation_group_id
-            else []
-        )
+        group = statement.translation_group_id
+        others = by_group.get(group, []) if group else []
         statement._prefetched_translations = languages.sort_by_language(
             o for o in others if o.pk != statement.pk
         )

@@ -16,13 +16,13 @@ from django.urls import reverse
 from django.utils.translation import gettext, override
 
 from samizdat.publishing.models import Section, Statement, Tag
+from samizdat.publishing.preload import attach_translations
 
 from .links import (
     ImageRef,
     absolute_url,
     image_ref,
     site_name,
-    sort_by_language,
     statement_guid,
 )
 
@@ -128,28 +128,6 @@ def resolve_scope(language: str, section: str | None = None, tag: str | None = N
             raise Http404("No such tag")
         return Scope(language, tag=found)
     return Scope(language)
-
-
-def attach_translations(statements: list[Statement]) -> None:
-    """Fill each statement's translations cache with one query for the whole list.
-
-    The query runs even when no statement has a group (group 0 never exists), so the count
-    does not depend on the data.
-    """
-    groups = {s.translation_group_id for s in statements if s.translation_group_id}
-    versions = (
-        Statement.objects.published()
-        .filter(translation_group_id__in=sorted(groups) or [0])
-        .select_related("section")
-    )
-    by_group: dict[int, list[Statement]] = {}
-    for version in versions:
-        by_group.setdefault(version.translation_group_id, []).append(version)
-    for statement in statements:
-        others = [
-            v for v in by_group.get(statement.translation_group_id, []) if v.pk != statement.pk
-        ]
-        statement._prefetched_translations = sort_by_language(others)
 
 
 def absolutize(html: str, base: str) -> str:

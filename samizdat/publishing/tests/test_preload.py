@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from samizdat.publishing import lifecycle, preload
 from samizdat.publishing.models import Statement
@@ -85,3 +88,15 @@ def test_an_unpublished_statement_is_not_in_the_batch(statements):
     lifecycle.unpublish(gone)
     with preload.batch([s.pk for s in statements]):
         assert preload.take(gone.language, gone.section.slug, gone.slug) is None
+
+
+def test_translations_not_public_are_left_out_in_both_ways(statements):
+    ru, kk, en, _lone = statements
+    lifecycle.unpublish(kk)
+    lifecycle.schedule(en, at=timezone.now() + timedelta(days=1))
+    alone = get_public_statement(ru.section.slug, ru.slug, "ru")
+    assert alone.translations() == []
+    lifecycle.publish(Statement.objects.get(pk=kk.pk))
+    with preload.batch([ru.pk]):
+        batched = preload.take("ru", ru.section.slug, ru.slug)
+        assert [t.pk for t in batched.translations()] == [kk.pk]
