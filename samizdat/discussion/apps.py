@@ -11,12 +11,16 @@ class DiscussionConfig(AppConfig):
         from django.contrib import admin
 
         from samizdat.core import periodic
-        from samizdat.publishing.panels import register_panel, register_relation
+        from samizdat.publishing.panels import register_panel, register_prefetch, register_relation
 
         from . import notifications  # registers the mail builders the worker needs
 
         register_panel("comments", "discussion/_comments.html", order=100, slot="statement_after")
         register_relation("comment_policy")
+        from .templatetags.discussion import prefetches
+
+        for lookup in prefetches():
+            register_prefetch(lookup)
         periodic.register("discussion.forget-unconfirmed", every=3600)(
             notifications.forget_unconfirmed
         )

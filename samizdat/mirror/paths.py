@@ -45,9 +45,19 @@ def is_safe_rel(rel: str) -> bool:
 
 
 def relative_link(from_file: str, to_file: str) -> str:
-    """The page-relative link from one mirror file to another (both root-relative)."""
-    start = posixpath.dirname(from_file) or "."
-    return posixpath.relpath(to_file, start)
+    """The page-relative link from one mirror file to another (both root-relative).
+
+    What ``posixpath.relpath(to_file, dirname(from_file))`` gives, in string operations only
+    (``relpath`` asks the OS for the working directory twice a call; a page has ~50 links).
+    """
+    start = posixpath.normpath("/" + posixpath.dirname(from_file)).split("/")[1:]
+    target = posixpath.normpath("/" + to_file).split("/")[1:]
+    start, target = [p for p in start if p], [p for p in target if p]
+    common = 0
+    while common < min(len(start), len(target)) and start[common] == target[common]:
+        common += 1
+    parts = [".."] * (len(start) - common) + target[common:]
+    return "/".join(parts) if parts else "."
 
 
 def parent_paths(path: str) -> list[str]:

@@ -4,11 +4,12 @@
 from __future__ import annotations
 
 from django import template
+from django.db.models import Prefetch
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
-from samizdat.publishing.panels import loaded_relation
+from samizdat.publishing.panels import loaded_relation, prefetched
 
 from .. import captcha, conf
 from ..forms import CommentForm
@@ -18,6 +19,15 @@ from ..text import render_comment
 register = template.Library()
 NOTICES = {"pending", "posted"}
 MARKER = "<!--samizdat:comments-->"  # where samizdat.caching splices the discussion in
+APPROVED = "_approved_comments"
+FIELDS = ("pk", "parent_id", "name", "text", "created_at")
+
+
+def prefetches() -> list[Prefetch]:
+    """The approved comments of a batch of statements in one query (the mirror's export:
+    publishing.panels.register_prefetch); a single page reads only its shown page of them."""
+    approved = Comment.objects.approved().only("statement_id", *FIELDS)
+    return [Prefetch("comments", approved.order_by("created_at", "pk"), to_attr=APPROVED)]
 
 
 def comments_page(request) -> int:
@@ -93,20 +103,25 @@ def section_context(
     token) is left out and the marker stands in its place (fragments.py fills it per request).
     """
     approved = Comment.objects.approved().filter(statement_id=statement.pk)
+    loaded = prefetched(statement, APPROVED)  # the mirror's batch
     # The shape of the whole discussion is two integers a comment; only one page is loaded.
-    rows = list(approved.order_by("created_at", "pk").values_list("pk", "parent_id"))
+    if loaded is not None:
+        rows = [(c.pk, c.parent_id) for c in loaded]
+    else:
+        rows = list(approved.order_by("created_at", "pk").values_list("pk", "parent_id"))
     roots = thread_roots(rows)
     per_page = conf.threads_per_page()
     pages = max(1, -(-len(roots) // per_page))
     page = min(max(1, page), pages)
     wanted = in_threads(rows, set(roots[(page - 1) * per_page : page * per_page]))
-    fields = ("pk", "parent_id", "name", "text", "created_at")
     if not rows:  # no comment yet: nothing more to read
         comments = []
+    elif loaded is not None:
+        comments = [c for c in loaded if c.pk in wanted]
     elif len(wanted) < len(rows):
-        comments = list(approved.filter(pk__in=wanted).only(*fields).order_by("created_at", "pk"))
+        comments = list(approved.filter(pk__in=wanted).only(*FIELDS).order_by("created_at", "pk"))
     else:
-        comments = list(approved.only(*fields).order_by("created_at", "pk"))
+        comments = list(approved.only(*FIELDS).order_by("created_at", "pk"))
     threads = build_threads(comments)
     policy = loaded_relation(statement, "comment_policy", False)
     if policy is False:  # not loaded with the statement

@@ -72,6 +72,33 @@ def main(base: Path, n: int) -> None:
         lifecycle.revise(statement, title=statement.title + " (1)")
         statement.refresh_from_db()
         lifecycle.revise(statement, body=statement.body + "\n\nИсправлено.")
+    # Discussions: approved comments and replies, a held one that must not show.
+    from samizdat.discussion.models import Comment
+
+    for statement in Statement.objects.order_by("-pk")[: max(3, n // 10)]:
+        first = Comment.objects.create(
+            statement=statement,
+            language=statement.language,
+            name="Читатель",
+            text="Первый.",
+            status=Comment.Status.APPROVED,
+        )
+        Comment.objects.create(
+            statement=statement,
+            language=statement.language,
+            name="Ответ",
+            text="Согласен.",
+            parent=first,
+            depth=1,
+            status=Comment.Status.APPROVED,
+        )
+        Comment.objects.create(
+            statement=statement,
+            language=statement.language,
+            name="Спам",
+            text="Купите.",
+            status=Comment.Status.PENDING,
+        )
     from samizdat.mirror import export as export_module
     from samizdat.mirror import render
     from samizdat.mirror.tree import read_manifest

@@ -152,3 +152,20 @@ def test_css_urls_are_rewritten():
         "a{background:url('bg.svg')} @import \"../x.css\"; b{c:url(data:x)}"
     )
     assert rewriter.refs == {"static/samizdat/bg.svg", "static/x.css"}
+
+
+def test_relative_link_is_what_posixpath_relpath_gives():
+    """relative_link is string operations only; relpath (which asks the OS for the working
+    directory) is the reference, over random pairs of mirror paths."""
+    import posixpath
+    import random
+
+    segments = ["ru", "kk", "en", "a", "b", "index.html", "static", "site.css", "page", "2"]
+    rng = random.Random(7)
+    for _ in range(20_000):
+        source = "/".join(rng.choice(segments) for _ in range(rng.randint(1, 5)))
+        target = "/".join(rng.choice(segments) for _ in range(rng.randint(1, 5)))
+        expected = posixpath.relpath(target, posixpath.dirname(source) or ".")
+        assert relative_link(source, target) == expected, (source, target)
+    assert relative_link("ru/a/index.html", "ru/a/index.html") == "index.html"
+    assert relative_link("ru/a/index.html", "ru/a") == "."

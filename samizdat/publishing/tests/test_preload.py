@@ -29,6 +29,16 @@ def statements():
     lifecycle.revise(ru, title="Заявление о воде (исправлено)")
     lifecycle.revise(Statement.objects.get(pk=ru.pk), body="Новый текст.")
     lone = make_statement("Одно заявление", section=section)
+    from samizdat.discussion.models import Comment
+
+    for status in (Comment.Status.APPROVED, Comment.Status.PENDING):
+        Comment.objects.create(
+            statement=ru,
+            language="ru",
+            name="Читатель",
+            text=f"Комментарий {status}.",
+            status=status,
+        )
     pks = [s.pk for s in (ru, kk, en, lone)]
     return sorted(
         Statement.objects.select_related("section").filter(pk__in=pks),
@@ -76,10 +86,13 @@ def test_a_statement_page_is_the_same_bytes_in_a_batch(statements):
             batched = [client.get(url).content for url in urls]
     assert batched == alone
     assert b'id="versions-h"' in alone[0]  # the corrected statement lists its versions
-    # Per page, the statement, its tags, its translations and its two history lists are gone
-    # (the content version, the comments and the translation notice's group remain).
-    assert len(queries) <= len(single) - 5 * len(urls)
-    for table in ("history_revision", "history_signedversion", "publishing_statement_tags"):
+    assert "Комментарий approved".encode() in alone[0]
+    assert "Комментарий pending".encode() not in alone[0]
+    # Per page, the statement, its tags, its translations, its two history lists and its
+    # comments are gone (the content version and the translation notice's group remain).
+    assert len(queries) <= len(single) - 6 * len(urls)
+    tables = ("history_revision", "history_signedversion", "publishing_statement_tags")
+    for table in (*tables, "discussion_comment"):
         assert not [q for q in queries if f'FROM "{table}"' in q["sql"]]
 
 
