@@ -314,7 +314,13 @@ class Export:
 
         with bar:
             for _i, (rel, entry, digest_, written), fallbacks in render_all(
-                len(todo), produce, collect, self.workers, bar.update, batch
+                len(todo),
+                produce,
+                collect,
+                self.workers,
+                bar.update,
+                batch,
+                first=[i for i, (spec, _rel) in enumerate(todo) if spec.kind == "index"],
             ):
                 self.result.rendered += 1
                 self.fallbacks.update(fallbacks)

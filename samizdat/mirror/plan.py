@@ -249,22 +249,31 @@ class UrlMaker:
 
     def __init__(self, name: str, params: Iterable[str]):
         self.name = name
-        self.holders = {p: f"zq{p}qz" for p in params}
-        try:
-            self.template = reverse(name, kwargs=self.holders)
-        except Exception:  # a converter that refuses the placeholder
-            self.template = None
+        params = sorted(params)
+        self.template, self.holders = None, {}
+        # Letters first; digits for an ``int`` converter (the listings' ``page``), which
+        # refuses letters — without that every archive page was a real reverse().
+        for holders in (
+            {p: f"zq{p}qz" for p in params},
+            {p: f"97{i:02d}" for i, p in enumerate(params)},
+        ):
+            try:
+                self.template = reverse(name, kwargs=holders)
+            except Exception:  # a converter that refuses the placeholder
+                continue
+            self.holders = holders
+            break
         self.verified = False
 
     def __call__(self, **kwargs: object) -> str | None:
-        url = self.template
+        url, holders = self.template, self.holders.values()
         if url is None:
             return self._reverse({k: str(v) for k, v in kwargs.items()})
         for key, value in kwargs.items():
-            value = str(value)
-            if not value or "/" in value or "zq" in value:
+            value, holder = str(value), self.holders[key]
+            if not value or "/" in value or "zq" in value or any(h in value for h in holders):
                 return self._reverse({k: str(v) for k, v in kwargs.items()})
-            url = url.replace(self.holders[key], value)
+            url = url.replace(holder, value)
         url = canonical_path(url)
         if not self.verified:
             real = self._reverse({k: str(v) for k, v in kwargs.items()})

@@ -35,7 +35,8 @@ from .tree import MirrorError
 
 EXPORT_KEY = "samizdat.export"
 GC_EVERY = 2000  # rendered pages between garbage collections (see export.manual_gc)
-PARALLEL_MIN = 64  # fewer pages than this are rendered in the parent: a fork is not worth it
+PARALLEL_MIN = 64  # fewer pages: an incremental export, rendered in small runs
+SMALL_PARALLEL_MIN = 8  # fewer pages than this are rendered in the parent: a fork is not worth it
 CHUNK = 32  # pages a worker takes at a time (and whose statements it loads at once)
 Batch = Callable[[list[int]], AbstractContextManager]
 
@@ -173,16 +174,18 @@ def render_all(
     workers: int,
     progress: Callable[[int], None] | None = None,
     batch: Batch = _no_batch,
+    first: Sequence[int] = (),
 ) -> Iterator[tuple[int, object, object]]:
     """``produce(i)`` for i in range(count), in ``workers`` processes; yields (i, result,
     collect()) in the order of i. ``collect()`` gathers what produce left behind in the process
     (e.g. new link fallbacks) so that the parent can merge it. ``batch(indices)`` is entered
-    around each run of ``CHUNK`` indices (to load their data in one go)."""
+    around each run of ``CHUNK`` indices (to load their data in one go). Workers start with
+    the indices ``first`` (the slow ones: the others are rendered meanwhile)."""
     global _job
     chunks: Sequence[list[int]] = [
         list(range(start, min(start + CHUNK, count))) for start in range(0, count, CHUNK)
     ]
-    if workers <= 1 or count < PARALLEL_MIN or can_fork() is not None:
+    if workers <= 1 or count < SMALL_PARALLEL_MIN or can_fork() is not None:
         for chunk in chunks:
             with batch(chunk):
                 results = [(i, produce(i), collect()) for i in chunk]
@@ -190,19 +193,25 @@ def render_all(
                 progress(len(chunk))
             yield from results
         return
+    if count < PARALLEL_MIN:  # an incremental export: a few runs each, slow ones first
+        ahead = set(first)
+        order = [*first, *(i for i in range(count) if i not in ahead)]
+        size = max(1, count // (4 * workers))
+        chunks = [order[start : start + size] for start in range(0, count, size)]
     connections.close_all()  # each worker opens its own; the parent reopens after
     _job = (produce, collect, batch)
-    gc.collect()
+    if count >= PARALLEL_MIN:
+        gc.collect()  # a full collection costs more than a small job saves
     gc.freeze()  # inherited objects stay out of the workers' collections (no copy-on-write)
     pending: dict[int, tuple] = {}
     next_i = 0
     try:
         with multiprocessing.get_context("fork").Pool(min(workers, len(chunks))) as pool:
-            for batch in pool.imap_unordered(_work, chunks):
-                for i, result, extra in batch:
+            for done in pool.imap_unordered(_work, chunks):
+                for i, result, extra in done:
                     pending[i] = (result, extra)
                 if progress:
-                    progress(len(batch))
+                    progress(len(done))
                 while next_i in pending:
                     result, extra = pending.pop(next_i)
                     yield next_i, result, extra

@@ -58,6 +58,26 @@ def entries(manifest: dict) -> list:
     return [(rel, entry[0], entry[2:]) for rel, entry in manifest["files"].items()]
 
 
+def compare(base: Path, results: dict, report: dict, names=("handler", "parallel")) -> None:
+    """Each of ``names`` against the "client" export: files, manifest, fallbacks."""
+    from samizdat.mirror.tree import read_manifest
+
+    trees = {name: tree(base / name) for name in results}
+    manifests = {name: read_manifest(base / name) for name in results}
+    for name, result in results.items():
+        report[name] = {"files": len(trees[name]), "rendered": result.rendered}
+    for name in names:
+        a, b = trees["client"], trees[name]
+        diff = sorted(k for k in a.keys() | b.keys() if a.get(k) != b.get(k))
+        if entries(manifests["client"]) != entries(manifests[name]):
+            diff.append("(manifest entries)")
+        if manifests["client"]["skipped"] != manifests[name]["skipped"]:
+            diff.append("(manifest skipped)")
+        if results["client"].fallbacks != results[name].fallbacks:
+            diff.append("(fallbacks)")
+        report["differences"][name] = diff[:20]
+
+
 def main(base: Path, n: int) -> None:
     from bench import mirror as bench
 
@@ -101,34 +121,36 @@ def main(base: Path, n: int) -> None:
         )
     from samizdat.mirror import export as export_module
     from samizdat.mirror import render
-    from samizdat.mirror.tree import read_manifest
 
     stamp = export_module.code_stamp()
     export_module.code_stamp = lambda: stamp
     real_view = render.Renderer.view
-    render.Renderer.view = client_view
-    real_batch = export_module.preload.batch  # the reference: every page queries for itself
-    export_module.preload.batch = lambda pks: nullcontext()
-    results = {"client": export_module.export_mirror(base / "client", workers=1)}
-    render.Renderer.view = real_view
-    export_module.preload.batch = real_batch
+    real_batch = export_module.preload.batch
+
+    def reference(name: str):  # the test client, every page querying for itself
+        render.Renderer.view = client_view
+        export_module.preload.batch = lambda pks: nullcontext()
+        try:
+            return export_module.export_mirror(base / name, workers=1)
+        finally:
+            render.Renderer.view = real_view
+            export_module.preload.batch = real_batch
+
+    results = {"client": reference("client")}
     results["handler"] = export_module.export_mirror(base / "handler", workers=1)
     results["parallel"] = export_module.export_mirror(base / "parallel", workers=2)
-    trees = {name: tree(base / name) for name in results}
-    manifests = {name: read_manifest(base / name) for name in results}
     report = {"cannot_fork": render.can_fork(), "differences": {}}
-    for name, result in results.items():
-        report[name] = {"files": len(trees[name]), "rendered": result.rendered}
-    for name in ("handler", "parallel"):
-        a, b = trees["client"], trees[name]
-        diff = sorted(k for k in a.keys() | b.keys() if a.get(k) != b.get(k))
-        if entries(manifests["client"]) != entries(manifests[name]):
-            diff.append("(manifest entries)")
-        if manifests["client"]["skipped"] != manifests[name]["skipped"]:
-            diff.append("(manifest skipped)")
-        if results["client"].fallbacks != results[name].fallbacks:
-            diff.append("(fallbacks)")
-        report["differences"][name] = diff[:20]
+    compare(base, results, report)
+    # An incremental export after a publication: a few dozen pages, in small runs.
+    from samizdat.publishing.tests.factories import make_statement
+
+    make_statement("Новое заявление", slug="new-one", section=Statement.objects.first().section)
+    again = {
+        "client": reference("client"),
+        "parallel": export_module.export_mirror(base / "parallel", workers=2),
+    }
+    report["incremental"] = {"differences": {}}
+    compare(base, again, report["incremental"], names=("parallel",))
     print(json.dumps(report))
 
 

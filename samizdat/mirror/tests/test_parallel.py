@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from samizdat.mirror.render import PARALLEL_MIN
+from samizdat.mirror.render import PARALLEL_MIN, SMALL_PARALLEL_MIN
 
 REPO = Path(__file__).resolve().parents[3]
 
@@ -35,3 +35,8 @@ def test_parallel_export_is_byte_identical_to_the_test_client_export(tmp_path):
     assert report["client"]["files"] > 200
     assert report["handler"]["files"] == report["parallel"]["files"] == report["client"]["files"]
     assert report["differences"] == {"handler": [], "parallel": []}
+    # After a publication: a few dozen pages, rendered in small runs by the two workers.
+    incremental = report["incremental"]
+    assert SMALL_PARALLEL_MIN <= incremental["parallel"]["rendered"] < PARALLEL_MIN
+    assert incremental["parallel"]["rendered"] == incremental["client"]["rendered"]
+    assert incremental["differences"] == {"parallel": []}
