@@ -19,8 +19,7 @@ class DiscussionConfig(AppConfig):
         register_relation("comment_policy")
         from .templatetags.discussion import prefetches
 
-        for lookup in prefetches():
-            register_prefetch(lookup)
+        register_prefetch("discussion", prefetches)
         periodic.register("discussion.forget-unconfirmed", every=3600)(
             notifications.forget_unconfirmed
         )

@@ -60,8 +60,7 @@ class HistoryConfig(AppConfig):
         register_relation("translation_state")
         from .templatetags.history import prefetches
 
-        for lookup in prefetches():
-            register_prefetch(lookup)
+        register_prefetch("history", prefetches)
 
     def demo_setup(self, stdout) -> None:
         """`samizdat demo`: a corrected original whose kk version is now outdated."""

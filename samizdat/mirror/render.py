@@ -179,8 +179,9 @@ def render_all(
     """``produce(i)`` for i in range(count), in ``workers`` processes; yields (i, result,
     collect()) in the order of i. ``collect()`` gathers what produce left behind in the process
     (e.g. new link fallbacks) so that the parent can merge it. ``batch(indices)`` is entered
-    around each run of ``CHUNK`` indices (to load their data in one go). Workers start with
-    the indices ``first`` (the slow ones: the others are rendered meanwhile)."""
+    around each run of ``CHUNK`` indices (to load their data in one go). In a small job
+    (fewer than ``PARALLEL_MIN``) the workers start with the indices ``first`` (the slow
+    ones: the others are rendered meanwhile)."""
     global _job
     chunks: Sequence[list[int]] = [
         list(range(start, min(start + CHUNK, count))) for start in range(0, count, CHUNK)
@@ -194,10 +195,10 @@ def render_all(
             yield from results
         return
     if count < PARALLEL_MIN:  # an incremental export: a few runs each, slow ones first
-        ahead = set(first)
-        order = [*first, *(i for i in range(count) if i not in ahead)]
+        ahead = list(dict.fromkeys(i for i in first if 0 <= i < count))
+        order = [*ahead, *sorted(set(range(count)) - set(ahead))]
         size = max(1, count // (4 * workers))
-        chunks = [order[start : start + size] for start in range(0, count, size)]
+        chunks = [order[start : start + size] for start in range(0, len(order), size)]
     connections.close_all()  # each worker opens its own; the parent reopens after
     _job = (produce, collect, batch)
     if count >= PARALLEL_MIN:
@@ -216,6 +217,8 @@ def render_all(
                     result, extra = pending.pop(next_i)
                     yield next_i, result, extra
                     next_i += 1
+        if next_i != count:  # a worker's pages never came back: never a silent gap
+            raise MirrorError(f"rendered {next_i} of {count} pages")
     finally:
         _job = None
         gc.unfreeze()

@@ -46,7 +46,7 @@ class Panel:
 
 _slots: dict[str, dict[str, Panel]] = {}
 _relations: set[str] = set()
-_prefetches: dict[str, object] = {}
+_prefetches: dict[str, Callable[[], list]] = {}
 _MISSING = object()
 
 
@@ -79,14 +79,17 @@ def relations() -> list[str]:
     return sorted(_relations)
 
 
-def register_prefetch(lookup) -> None:
-    """Load ``lookup`` (a ``django.db.models.Prefetch`` with a ``to_attr``) with a batch of
-    statements; the part reads it with :func:`prefetched` and queries when it is absent."""
-    _prefetches[lookup.to_attr] = lookup
+def register_prefetch(name: str, factory: Callable[[], list]) -> None:
+    """Load what ``factory()`` gives (``django.db.models.Prefetch`` objects with a
+    ``to_attr``) with a batch of statements; the part reads it with :func:`prefetched` and
+    queries when it is absent. A factory, not the objects: Django keeps the last instance on
+    a Prefetch's queryset, which would hold a batch alive between exports."""
+    _prefetches[name] = factory
 
 
 def prefetches() -> list:
-    return [_prefetches[name] for name in sorted(_prefetches)]
+    """New Prefetch objects of every registered part."""
+    return [lookup for name in sorted(_prefetches) for lookup in _prefetches[name]()]
 
 
 def prefetched(statement, to_attr: str):

@@ -7,8 +7,9 @@ loads the statements of its next few pages in one go (:func:`batch`, with the pa
 ``panels.register_prefetch``), and the views take them from here (:func:`take`) — the same
 rows, so the pages are the same bytes.
 
-Only the export sets a batch, inside one process that renders nothing else meanwhile; it is
-cleared when the block ends, so a live request never sees one.
+Only the export sets a batch, in the thread (context) that renders its pages; it is cleared
+when the block ends, so a live request never sees one. Visibility is that of the moment the
+batch is loaded (a statement unpublished meanwhile is still in it, for at most 32 pages).
 """
 
 from __future__ import annotations
@@ -16,13 +17,17 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 
 from samizdat import languages
 
 from . import panels
 from .models import Statement
 
-_loaded: dict[tuple[str, str, str], Statement] | None = None
+# Per thread/context: a thread that renders nothing for the export never sees a batch.
+_loaded: ContextVar[dict[tuple[str, str, str], Statement] | None] = ContextVar(
+    "samizdat_preload", default=None
+)
 
 
 def page_queryset():
@@ -61,21 +66,19 @@ def attach_translations(statements: list[Statement]) -> None:
 @contextmanager
 def batch(pks: Iterable[int]) -> Iterator[None]:
     """Within the block, :func:`take` answers for these statements without a query."""
-    global _loaded
     wanted = sorted(set(pks))
     queryset = page_queryset().prefetch_related(*panels.prefetches()).filter(pk__in=wanted)
     statements = list(queryset) if wanted else []
     if statements:
         attach_translations(statements)
-    _loaded = {(s.language, s.section.slug, s.slug): s for s in statements}
+    token = _loaded.set({(s.language, s.section.slug, s.slug): s for s in statements})
     try:
         yield
     finally:
-        _loaded = None
+        _loaded.reset(token)
 
 
 def take(language: str, section: str, slug: str) -> Statement | None:
     """The batch's published statement at this address, or None (not in a batch: query)."""
-    if _loaded is None:
-        return None
-    return _loaded.get((language, section, slug))
+    loaded = _loaded.get()
+    return None if loaded is None else loaded.get((language, section, slug))
