@@ -96,29 +96,21 @@ def main(base: Path, n: int) -> None:
     from samizdat.discussion.models import Comment
 
     for statement in Statement.objects.order_by("-pk")[: max(3, n // 10)]:
-        first = Comment.objects.create(
-            statement=statement,
-            language=statement.language,
-            name="Читатель",
-            text="Первый.",
-            status=Comment.Status.APPROVED,
-        )
-        Comment.objects.create(
-            statement=statement,
-            language=statement.language,
-            name="Ответ",
-            text="Согласен.",
-            parent=first,
-            depth=1,
-            status=Comment.Status.APPROVED,
-        )
-        Comment.objects.create(
-            statement=statement,
-            language=statement.language,
-            name="Спам",
-            text="Купите.",
-            status=Comment.Status.PENDING,
-        )
+
+        def comment(name: str, text: str, status: str, parent=None) -> Comment:
+            return Comment.objects.create(
+                statement=statement,  # noqa: B023 - called within this iteration
+                language=statement.language,  # noqa: B023
+                name=name,
+                text=text,
+                status=status,
+                parent=parent,
+                depth=1 if parent else 0,
+            )
+
+        first = comment("Читатель", "Первый.", Comment.Status.APPROVED)
+        comment("Ответ", "Согласен.", Comment.Status.APPROVED, parent=first)
+        comment("Спам", "Купите.", Comment.Status.PENDING)
     from samizdat.mirror import export as export_module
     from samizdat.mirror import render
 
