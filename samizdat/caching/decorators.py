@@ -16,6 +16,8 @@ from __future__ import annotations
 from functools import wraps
 
 from django.conf import settings
+from django.db import DEFAULT_DB_ALIAS
+from django.db.models.base import ModelState
 from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
 from django.utils.cache import patch_cache_control
 from django.utils.http import http_date, parse_etags
@@ -67,7 +69,9 @@ def public_page(view):
 
     conditional = condition(
         etag_func=lambda request, *a, **k: validators.etag(_tag(request)),
-        last_modified_func=lambda request, *a, **k: validators.last_modified(_state(request)),
+        last_modified_func=lambda request, *a, **k: validators.last_modified(
+            _state(request), request
+        ),
     )(wraps(view)(cached))
 
     @wraps(view)
@@ -79,7 +83,7 @@ def public_page(view):
             # Ours, not the view's own (Django's feeds send the newest item's date, which an
             # edit within the same second would not move).
             response.headers["Last-Modified"] = http_date(
-                validators.last_modified(_state(request)).timestamp()
+                validators.last_modified(_state(request), request).timestamp()
             )
         return _public(response)
 
@@ -113,6 +117,17 @@ def _public_statement(section: str, slug: str):
     )
 
 
+def _loaded(model, **values):
+    """An instance as ``.only(*values)`` would load it, without ``Model.__init__`` (which sets
+    every field, and a cached page builds two per request); other fields load on first use."""
+    instance = model.__new__(model)
+    instance._state = ModelState()
+    instance._state.adding = False
+    instance._state.db = DEFAULT_DB_ALIAS
+    instance.__dict__.update(values)
+    return instance
+
+
 def _located(request: HttpRequest, section: str, slug: str):
     """(statement, state) for a GET of a statement URL, or (None, None) when none is public.
 
@@ -135,10 +150,10 @@ def _located(request: HttpRequest, section: str, slug: str):
     meta = pages.get(key, valid=current) if use_cache else None
     if meta is not None:
         pk, _site, slug_, language, status, published_at, section_id, section_slug = meta
-        statement = Statement(
-            pk=pk, slug=slug_, language=language, status=status, published_at=published_at
-        )
-        statement.section = Section(pk=section_id, slug=section_slug)
+        section_ = _loaded(Section, id=section_id, slug=section_slug)
+        statement = _loaded(Statement, id=pk, slug=slug_, language=language, status=status,
+                            published_at=published_at, section_id=section_id)  # fmt: skip
+        statement._state.fields_cache["section"] = section_
         return statement, states[-1]
     site = versions.read()
     statement = _public_statement(section, slug)
@@ -194,18 +209,10 @@ def still_fresh(request: HttpRequest, tag: str) -> str | None:
     return None
 
 
-def _issued_token(request: HttpRequest, statement_id: int) -> tuple[str, int] | None:
-    """(nonce, issue time) of the captcha token the comment form was rendered with."""
-    token = getattr(request, "comment_token", None)
-    if not token:
-        return None
-    from samizdat.discussion import captcha
-
-    try:
-        parsed = captcha.read_token(token, statement_id)
-    except captcha.TokenError:
-        return None
-    return parsed.nonce, parsed.issued
+def _issued_token(request: HttpRequest) -> tuple[str, int] | None:
+    """(nonce, issue time) of the captcha token the comment form was rendered with
+    (``discussion.captcha.fresh_issue``), or None: the page has no form."""
+    return getattr(request, "comment_issue", None)
 
 
 def _render_statement(request, view, statement, state, section: str, slug: str) -> HttpResponse:
@@ -245,7 +252,6 @@ def statement_page(view):
         statement, state = _located(request, section, slug)
         if statement is None:
             return view(request, section=section, slug=slug)
-        statement_id = statement.pk
         request._content_state = state
         tag = validators.content_tag(request, state)
         cached = still_fresh(request, tag)
@@ -256,17 +262,17 @@ def statement_page(view):
                 patch_cache_control(response, private=True, no_cache=True)
                 return response
             response.headers["Last-Modified"] = http_date(
-                validators.last_modified(state).timestamp()
+                validators.last_modified(state, request).timestamp()
             )
             return _public(response)
         response = _render_statement(request, view, statement, state, section, slug)
         if response.status_code != 200:
             return response
-        issued = _issued_token(request, statement_id)
+        issued = _issued_token(request)
         if issued is None:  # no comment form: the same for every reader
             response.headers["ETag"] = validators.etag(tag)
             response.headers["Last-Modified"] = http_date(
-                validators.last_modified(state).timestamp()
+                validators.last_modified(state, request).timestamp()
             )
             return _public(response)
         response.headers["ETag"] = validators.etag(f"{tag}.{issued[0]}.{issued[1]}")

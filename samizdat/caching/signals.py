@@ -51,6 +51,8 @@ def settings_changed(setting: str, **kwargs) -> None:
 
     if setting in validators.RENDER_SETTINGS or setting in ("PAGE_CACHE", "LANGUAGE_CODE"):
         validators.build.cache_clear()
+    if setting in ("SIGNING_KEY_DIR", "INSTALLED_APPS"):
+        validators._key_file.cache_clear()
 
 
 def connect() -> None:

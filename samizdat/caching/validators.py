@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import os
 from functools import cache
 from pathlib import Path
 
@@ -50,24 +51,42 @@ def build() -> tuple[str, int]:
     return digest.hexdigest(), newest
 
 
-def key_stamp() -> tuple[str, int]:
-    from django.apps import apps
-
-    if not apps.is_installed("samizdat.authenticity"):
+def key_stamp(request: HttpRequest | None = None) -> tuple[str, int]:
+    """(stamp, file time + 1) of the public key file: a rotated or restored key changes pages
+    (their signature panel) without any save. With ``request``: one ``stat`` per request,
+    however many tags it makes (a cached statement page makes four)."""
+    if request is not None:
+        stamp = getattr(request, "_samizdat_key_stamp", None)
+        if stamp is None:
+            stamp = request._samizdat_key_stamp = key_stamp()
+        return stamp
+    path = _key_file()
+    if path is None:
         return "-", 0
-    from samizdat.authenticity.keys import public_key_path
-
     try:
-        st = public_key_path().stat()
+        st = os.stat(path)
     except OSError:
         return "-", 0
     return f"{st.st_mtime_ns}:{st.st_size}:{st.st_ino}", int(st.st_mtime) + 1
 
 
+@cache
+def _key_file() -> str | None:
+    """The public key's path, or None without the authenticity app (settings_changed clears
+    this when SIGNING_KEY_DIR changes)."""
+    from django.apps import apps
+
+    if not apps.is_installed("samizdat.authenticity"):
+        return None
+    from samizdat.authenticity.keys import public_key_path
+
+    return str(public_key_path())
+
+
 def content_tag(request: HttpRequest, state: State, path: str | None = None) -> str:
     """An opaque tag for "this URL as the current content renders it" (``path``: instead of
     the full path with query, for pages that do not read the query)."""
-    key, _ = key_stamp()
+    key, _ = key_stamp(request)
     where = request.get_full_path() if path is None else path
     parts = (build()[0], state.token(), key, get_language() or "", where)
     return hashlib.blake2b("|".join(parts).encode(), digest_size=12).hexdigest()
@@ -78,6 +97,6 @@ def etag(tag: str) -> str:
     return f'W/"{tag}"'
 
 
-def last_modified(state: State) -> dt.datetime:
-    seconds = max(state.changed, build()[1], key_stamp()[1])
+def last_modified(state: State, request: HttpRequest | None = None) -> dt.datetime:
+    seconds = max(state.changed, build()[1], key_stamp(request)[1])
     return dt.datetime.fromtimestamp(seconds, tz=dt.UTC)

@@ -204,8 +204,17 @@ def issue_token(
 
 def fresh(statement_id: int, *, retry: bool = False) -> tuple[str, Challenge]:
     """A new token and the challenge it stands for (for the form on the page)."""
+    token, challenge, _issue = fresh_issue(statement_id, retry=retry)
+    return token, challenge
+
+
+def fresh_issue(statement_id: int, *, retry: bool = False) -> tuple[str, Challenge, tuple]:
+    """:func:`fresh` plus (nonce, issue time): the page's ETag names them, and reading them
+    back out of the token would check its signature a second time."""
     nonce = secrets.token_urlsafe(12)
-    return issue_token(statement_id, retry=retry, nonce=nonce), challenge_for_nonce(nonce)
+    issued = int(now())
+    token = issue_token(statement_id, retry=retry, nonce=nonce, issued=issued)
+    return token, challenge_for_nonce(nonce), (nonce, issued)
 
 
 def read_token(token: str, statement_id: int, *, at: float | None = None) -> Token:

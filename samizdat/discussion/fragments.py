@@ -69,7 +69,7 @@ def form_html(request: HttpRequest, statement) -> str:
 
     The template is rendered once per statement and language; a request only draws a
     challenge and fills it in (the same escaping as the template would apply)."""
-    token, challenge = captcha.fresh(statement.pk)
+    token, challenge, request.comment_issue = captcha.fresh_issue(statement.pk)
     request.comment_token = token
     language = (get_language() or statement.language)[:2]
     parts = challenge.parts(language)

@@ -26,6 +26,10 @@ UNAVAILABLE = _(
     "This statement is not available (any more), so your comment could not be posted. "
     "Your text is below so you can keep it."
 )
+# What taking a comment reads of its statement (the rest, its text above all, stays in the
+# database unless an error page shows the statement).
+POSTING_FIELDS = ("id", "slug", "language", "status", "published_at", "section__slug",
+                  "comment_policy")  # fmt: skip
 CLOSED = _("Comments on this statement are closed. Your text is below so you can keep it.")
 
 
@@ -79,6 +83,7 @@ def post_comment(request: HttpRequest, statement_id: int) -> HttpResponse:
         Statement.objects.published()
         .filter(pk=statement_id, language=language)
         .select_related("section", "comment_policy")
+        .only(*POSTING_FIELDS)  # not the text: it is not needed to take a comment
         .first()
     )
     if statement is None:

@@ -391,3 +391,31 @@ def test_local_copies_are_bounded_and_replaced_entries_are_checked(monkeypatch):
     assert pages.get("m", valid=lambda v: v[0] == 2) == (2, "two")  # the copy is out of date
     assert pages._local["m"] == (2, "two")
     assert pages.get("m", valid=lambda v: v[0] == 3) is None  # neither is current: recompute
+
+
+def test_a_new_signing_key_changes_every_page_with_one_stat_per_request(
+    client, site, signing_key, monkeypatch
+):
+    """Pages show the key (signature panels, the key file), so a new key is a new cache key;
+    the key file is looked at once per request however many tags the page makes."""
+    import os
+
+    from samizdat.authenticity import keys
+    from samizdat.caching import validators
+
+    assert _get(client, FIRST)["X-Samizdat-Cache"] == "miss"
+    assert _get(client, FIRST)["X-Samizdat-Cache"] == "hit"
+    key_file = str(keys.public_key_path())
+    looks = []
+    real_stat = os.stat
+
+    def counting_stat(path, *args, **kwargs):
+        looks.append(str(path) == key_file)
+        return real_stat(path, *args, **kwargs)
+
+    monkeypatch.setattr(validators.os, "stat", counting_stat)
+    assert _get(client, FIRST)["X-Samizdat-Cache"] == "hit"
+    assert looks.count(True) == 1  # a cached statement page makes four tags
+    keys.generate_site_key(None, force=True)  # as `samizdat keys` rotates it
+    assert _get(client, FIRST)["X-Samizdat-Cache"] == "miss"
+    assert _get(client, FIRST)["X-Samizdat-Cache"] == "hit"

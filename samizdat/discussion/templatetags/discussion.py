@@ -131,9 +131,9 @@ def section_context(
     token = challenge = None
     if show_form and not form_marker:
         retry = bool(form is not None and form.is_bound)
-        token, challenge = captcha.fresh(statement.pk, retry=retry)
+        token, challenge, issue = captcha.fresh_issue(statement.pk, retry=retry)
         if request is not None:  # the page's ETag names this token (samizdat.caching)
-            request.comment_token = token
+            request.comment_token, request.comment_issue = token, issue
         if form is None:
             form = CommentForm(statement=statement)
     language = (get_language() or statement.language)[:2]
