@@ -294,9 +294,9 @@ def posts_only(
 # --- the stand-alone benchmark --------------------------------------------------------------
 
 
-def sqlite_counter(data_dir: Path):
+def sqlite_counter(data_dir: Path, name: str = "samizdat.sqlite3"):
     def count(marker: str) -> int:
-        with sqlite3.connect(data_dir / "samizdat.sqlite3", timeout=30) as db:
+        with sqlite3.connect(data_dir / name, timeout=30) as db:
             sql = "SELECT COUNT(*) FROM discussion_comment WHERE text LIKE ?"
             return db.execute(sql, (marker + " %",)).fetchone()[0]
 
