@@ -27,11 +27,14 @@ from django.core.handlers.base import BaseHandler
 from django.http import FileResponse
 from django.urls import set_script_prefix
 
+from samizdat.core.resolving import RememberedResolution
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "samizdat.settings")
 
 
-class OneThreadHandler(ASGIHandler):
-    """Django's ASGI handler with a synchronous middleware chain run on one thread."""
+class OneThreadHandler(RememberedResolution, ASGIHandler):
+    """Django's ASGI handler with a synchronous middleware chain run on one thread, and URL
+    resolution remembered per path (samizdat.core.resolving)."""
 
     def __init__(self):
         from django.core.cache import caches
