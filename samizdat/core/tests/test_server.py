@@ -273,15 +273,16 @@ def _burst_shares(server) -> list[int]:
 def test_a_burst_of_connections_is_shared_by_both_workers(server):
     """A burst of kept-alive connections (wrk, nginx's upstream pool) goes to both workers;
     asyncio alone lets the first worker to wake accept all of it (gunicorn_worker.py).
-    Timing decides each burst, so three tries: measured, gunicorn's own asyncio worker put
-    ≥ 15 of 16 on one worker in 8 of 8 bursts, FairAcceptWorker in 1 of 8."""
+    Timing decides each burst, so five tries: measured, gunicorn's own asyncio worker put
+    ≥ 15 of 16 on one worker in 8 of 8 bursts, FairAcceptWorker in 1 of 8 (and in 3 of 3
+    once, in a full suite run on a busy machine)."""
     deadline = time.monotonic() + 30
     log = Path(server.log.name)
     while log.read_text().count("ASGI server listening on") < 2:  # both workers are serving
         assert time.monotonic() < deadline, log.read_text()[-2000:]
         time.sleep(0.2)
     tries = []
-    for _ in range(3):
+    for _ in range(5):
         shares = _burst_shares(server)
         assert sum(shares) == 16 and len(shares) == 2, shares
         tries.append(shares)

@@ -1,0 +1,119 @@
+"""The embedded default's SQLite backend: short waits for the write lock, the same errors."""
+
+from __future__ import annotations
+
+import copy
+import sqlite3
+import threading
+import time
+
+import pytest
+from django.db import OperationalError, connection, connections
+
+from samizdat.core.sqlite import base as backend
+
+pytestmark = [
+    pytest.mark.skipif(connection.vendor != "sqlite", reason="the SQLite backend"),
+    pytest.mark.django_db,
+]
+
+
+def _wrapper(path, timeout: float):
+    settings = copy.deepcopy(connection.settings_dict)
+    settings.update(NAME=str(path), TEST={})
+    settings["OPTIONS"] = {**settings.get("OPTIONS", {}), "timeout": timeout}
+    return backend.DatabaseWrapper(settings, alias=f"retry-{timeout}")
+
+
+def _hold_write_lock(path, seconds: float, taken: threading.Event) -> threading.Thread:
+    def hold():
+        raw = sqlite3.connect(path, isolation_level=None)
+        raw.execute("BEGIN IMMEDIATE")
+        raw.execute("INSERT INTO t VALUES (0)")
+        taken.set()
+        time.sleep(seconds)
+        raw.execute("COMMIT")
+        raw.close()
+
+    thread = threading.Thread(target=hold)
+    thread.start()
+    return thread
+
+
+@pytest.fixture
+def database(tmp_path):
+    path = tmp_path / "lock.sqlite3"
+    raw = sqlite3.connect(path)
+    raw.execute("PRAGMA journal_mode=WAL")
+    raw.execute("CREATE TABLE t (n INTEGER)")
+    raw.commit()
+    raw.close()
+    return path
+
+
+def test_the_engine_is_the_embedded_default():
+    assert connection.settings_dict["ENGINE"] == "samizdat.core.sqlite"
+    assert isinstance(connections["default"], backend.DatabaseWrapper)
+
+
+def test_a_write_waits_for_the_lock_then_succeeds_without_sqlites_busy_handler(database):
+    db = _wrapper(database, timeout=10)
+    try:
+        with db.cursor() as cursor:
+            cursor.execute("PRAGMA busy_timeout")
+            assert cursor.fetchone()[0] == 0  # SQLite's 1-2-5 ms sleeps are off
+        taken = threading.Event()
+        holder = _hold_write_lock(database, 0.2, taken)
+        assert taken.wait(5)
+        with db.cursor() as cursor:
+            cursor.execute("INSERT INTO t VALUES (%s)", [1])  # busy, retried until free
+        holder.join()
+        with db.cursor() as cursor:
+            cursor.execute("SELECT n FROM t ORDER BY n")
+            assert [row[0] for row in cursor.fetchall()] == [0, 1]  # once each
+    finally:
+        db.close()
+
+
+def test_a_lock_held_past_the_timeout_is_the_usual_error(database):
+    db = _wrapper(database, timeout=0.05)
+    try:
+        db.ensure_connection()
+        taken = threading.Event()
+        holder = _hold_write_lock(database, 0.5, taken)
+        assert taken.wait(5)
+        with pytest.raises(OperationalError, match="locked"):
+            with db.cursor() as cursor:
+                cursor.execute("INSERT INTO t VALUES (%s)", [1])
+        holder.join()
+    finally:
+        db.close()
+
+
+def test_executemany_waits_with_sqlites_handler_and_puts_it_back(database):
+    db = _wrapper(database, timeout=10)
+    try:
+        db.ensure_connection()
+        taken = threading.Event()
+        holder = _hold_write_lock(database, 0.2, taken)
+        assert taken.wait(5)
+        with db.cursor() as cursor:
+            cursor.executemany("INSERT INTO t VALUES (%s)", [[1], [2], [3]])
+            cursor.execute("PRAGMA busy_timeout")
+            assert cursor.fetchone()[0] == 0
+        holder.join()
+        with db.cursor() as cursor:
+            cursor.execute("SELECT COUNT(*) FROM t")
+            assert cursor.fetchone()[0] == 4
+    finally:
+        db.close()
+
+
+def test_other_errors_are_not_retried(database):
+    db = _wrapper(database, timeout=10)
+    try:
+        with pytest.raises(OperationalError, match="no such table"):
+            with db.cursor() as cursor:
+                cursor.execute("SELECT * FROM missing")
+    finally:
+        db.close()
