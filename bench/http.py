@@ -1,7 +1,8 @@
 """Requests per second through the real server, per page type, against two baselines.
 
 Run: .venv/bin/python -m bench.http [--quick] [--duration 8] [--repeat 3] [--workers 2]
-     [--pg postgres://127.0.0.1:5432/NAME | --no-pg] [--worker-class asgi|gthread|sync]
+     [--pg postgres://127.0.0.1:5432/NAME | --no-pg] [--no-sqlite]
+     [--worker-class asgi|gthread|sync]
      [--src DIR]   (another checkout's samizdat, e.g. the code before a change)
 
 For SQLite and for PostgreSQL (a fresh database NAME_http, dropped afterwards) a throwaway data
@@ -302,6 +303,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--worker-class", default="asgi")
     parser.add_argument("--pg", default=os.environ.get("DATABASE_URL", ""))
     parser.add_argument("--no-pg", action="store_true")
+    parser.add_argument("--no-sqlite", action="store_true", help="PostgreSQL only")
     parser.add_argument("--memory", action="store_true", help="print each worker's RSS")
     parser.add_argument("--src", type=Path, default=None)
     parser.add_argument("--logs", type=Path, default=None, help="keep the server logs here")
@@ -315,7 +317,9 @@ def main(argv: list[str] | None = None) -> None:
         tmp = Path(tmp_name)
         src = prepare_src(args.src, tmp)
         limit = nginx_limit(tmp, args.duration)
-        backends = [("SQLite", f"sqlite:///{tmp}/SQLite/bench.sqlite3", None)]
+        backends = []
+        if not args.no_sqlite:
+            backends.append(("SQLite", f"sqlite:///{tmp}/SQLite/bench.sqlite3", None))
         if args.pg.startswith("postgres") and not args.no_pg:
             base_url, _, dbname = args.pg.rpartition("/")
             backends.append(("PostgreSQL", f"{base_url}/{dbname}_http", args.pg))

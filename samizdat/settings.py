@@ -154,6 +154,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # The same backend, waiting for the write lock in 50 µs steps instead of SQLite's
     # 1, 2, 5… ms sleeps (samizdat/core/sqlite/base.py).
     DATABASES["default"]["ENGINE"] = "samizdat.core.sqlite"
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # The same backend, its health check without a round trip while the connection is in
+    # steady use (samizdat/core/postgresql/base.py).
+    DATABASES["default"]["ENGINE"] = "samizdat.core.postgresql"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Cache: Redis when several app servers share rate limits, else files in the data dir.

@@ -12,7 +12,7 @@ import secrets
 import time
 from dataclasses import dataclass
 
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, InterfaceError, OperationalError, connection, transaction
 from django.db.models import F, Min, Value
 from django.db.models.functions import Greatest
 
@@ -108,6 +108,26 @@ def _refresh_schedule() -> None:
         ContentVersion.objects.filter(scope=SITE).update(next_change=next_time_change(now()))
 
 
+def _fetch(sql: str, scopes: list[str]) -> dict:
+    """The versions rows by scope: one plain query, for every page.
+
+    It is a request's first query, so it is where a connection broken since the previous
+    request shows (PostgreSQL's health check is skipped while a connection is in steady use:
+    samizdat/core/postgresql/base.py). Outside a transaction it is tried once more on a new
+    connection."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute(sql, scopes)
+            return {row[0]: row for row in cursor.fetchall()}
+    except (OperationalError, InterfaceError):
+        if connection.in_atomic_block or connection.is_usable():
+            raise
+        connection.close()
+        with connection.cursor() as cursor:
+            cursor.execute(sql, scopes)
+            return {row[0]: row for row in cursor.fetchall()}
+
+
 def read(statement_id: int | None = None) -> State:
     _refresh_schedule()
     scopes = [SITE] + ([comments_scope(statement_id)] if statement_id is not None else [])
@@ -117,9 +137,7 @@ def read(statement_id: int | None = None) -> State:
         f"WHERE scope IN ({', '.join(['%s'] * len(scopes))})"
     )
     for _attempt in range(2):
-        with connection.cursor() as cursor:  # one plain query: this runs for every page
-            cursor.execute(sql, scopes)
-            rows = {row[0]: row for row in cursor.fetchall()}
+        rows = _fetch(sql, scopes)
         site = rows.get(SITE)
         if site and site[3] is not None and now() >= site[3]:
             bump(SITE)  # the scheduled moment has come: pages show something new
