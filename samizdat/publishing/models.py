@@ -296,13 +296,9 @@ class Statement(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
-        from django.utils.translation import override
+        from .links import statement_url
 
-        with override(self.language):
-            return reverse(
-                "publishing:statement",
-                kwargs={"section": self.section.slug, "slug": self.slug},
-            )
+        return statement_url(self.language, self.section.slug, self.slug)
 
     @property
     def is_released(self) -> bool:
