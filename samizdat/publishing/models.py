@@ -89,7 +89,9 @@ class Section(models.Model):
         return self.name_in()
 
     def get_absolute_url(self, language: str | None = None) -> str:
-        return reverse("publishing:section", kwargs={"section": self.slug})
+        from .links import url
+
+        return url("publishing:section", section=self.slug)
 
 
 def section_name(names: dict | None, slug: str, language: str | None = None) -> str:
@@ -114,7 +116,9 @@ class Tag(models.Model):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("publishing:tag", kwargs={"tag": self.slug})
+        from .links import url
+
+        return url("publishing:tag", tag=self.slug)
 
 
 class Image(models.Model):

@@ -12,9 +12,9 @@ from urllib.parse import urljoin
 
 from django.http import Http404
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils.translation import gettext, override
 
+from samizdat.publishing import links as urls
 from samizdat.publishing.models import Section, Statement, Tag
 from samizdat.publishing.preload import attach_translations
 
@@ -56,8 +56,7 @@ class Scope:
             kwargs["section"] = self.section.slug
         elif self.tag is not None:
             kwargs["tag"] = self.tag.slug
-        with override(self.language):
-            return reverse(name, kwargs=kwargs)
+        return urls.url(name, self.language, **kwargs)
 
     @property
     def prefix(self) -> str:

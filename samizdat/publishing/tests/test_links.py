@@ -14,7 +14,9 @@ ALPHABET = "abcxyz-_09AZ" + "дождьқөё" + " %?#&=+/~:@!$'()*,;é\u200b" +
 
 def _both(language, section, slug):
     try:
-        expected = links._reverse(language, section, slug)
+        expected = links._reverse(
+            "publishing:statement", language, {"section": section, "slug": slug}
+        )
     except NoReverseMatch:
         with pytest.raises(NoReverseMatch):
             links.statement_url(language, section, slug)
@@ -53,3 +55,36 @@ def test_a_script_prefix_and_a_new_urlconf_are_followed():
         set_script_prefix("/")
     clear_url_caches()
     assert _both("ru", "analysis", "first") == "/ru/analysis/first/"
+
+
+NAMED = [
+    ("publishing:section", ("section",)),
+    ("publishing:tag", ("tag",)),
+    ("syndication:rss", ()),
+    ("syndication:section-atom", ("section",)),
+    ("syndication:tag-rss", ("tag",)),
+    ("publishing:page", ("slug",)),  # <slug:slug>: stricter than the "slug" kind, so reverse()
+]
+
+
+@pytest.mark.parametrize(("name", "keys"), NAMED)
+def test_other_urls_match_reverse_in_every_language(name, keys):
+    rng = random.Random(name)
+    for _ in range(300):
+        language = rng.choice(["ru", "kk", "en", None])
+        values = {k: "".join(rng.choice(ALPHABET) for _ in range(rng.randint(0, 8))) for k in keys}
+        try:
+            expected = links._reverse(name, language, values)
+        except NoReverseMatch:
+            with pytest.raises(NoReverseMatch):
+                links.url(name, language, **values)
+            continue
+        assert links.url(name, language, **values) == expected, (name, language, values)
+
+
+def test_a_url_whose_converter_refuses_the_probe_is_always_reversed():
+    assert links.url("publishing:page", "ru", slug="about") == "/ru/pages/about/"
+    key = next(k for k in links._templates if k[0] == "publishing:page")
+    assert links._templates[key][1] is None  # "Pr0be x_9-é" is no <slug:…>
+    with pytest.raises(NoReverseMatch):
+        links.url("publishing:page", "ru", slug="a b")
