@@ -36,7 +36,7 @@ class RememberedResolution:
             match = super().resolve_request(request)  # Resolver404 propagates, not kept
             if len(remembered) >= MAX_PATHS:
                 remembered.clear()
-            remembered[key] = (resolver, match)
+            remembered[key] = (resolver, _copy(match))  # not the one this request may change
             return match
         match = _copy(entry[1])
         request.resolver_match = match

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import hmac
+import logging
 import secrets
 
 from django.db import connection, transaction
@@ -19,6 +20,7 @@ from django.utils import timezone
 
 from .models import AddressKey
 
+log = logging.getLogger(__name__)
 _keys: dict[dt.date, bytes] = {}  # this process's copy of today's key
 
 
@@ -66,7 +68,12 @@ def scrub_database() -> None:
     """Make deleted rows unreadable in the files (SQLite: secure_delete is on; empty the WAL)."""
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
+            # Waits for readers (SQLite's busy handler, kept for pragmas: core/sqlite) and
+            # says in its first column whether it could not finish.
             cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            busy = cursor.fetchone()
+            if busy and busy[0]:
+                log.warning("the WAL file could not be emptied now (readers); next run retries")
         elif connection.vendor == "postgresql":
             # Rewrites the (tiny) table into a new file; the old one, with dead rows, is unlinked.
             cursor.execute(f"VACUUM FULL {AddressKey._meta.db_table}")

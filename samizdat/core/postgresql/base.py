@@ -28,6 +28,6 @@ class DatabaseWrapper(base.DatabaseWrapper):
             return False
         now = time.monotonic()
         previous, self._last_checked = self._last_checked, now
-        if now - previous < IDLE_CHECK:
+        if now - previous < IDLE_CHECK and not self.errors_occurred:
             return True
-        return super().is_usable()
+        return super().is_usable()  # idle, or Django asks after an error: ask the server

@@ -40,8 +40,13 @@ def test_a_connection_in_steady_use_is_checked_only_after_being_idle(monkeypatch
     pings = _count_pings(monkeypatch)
     assert db.is_usable() and len(pings) == 1  # idle since ever: SELECT 1
     assert db.is_usable() and db.is_usable() and len(pings) == 1  # in steady use: none
+    db.errors_occurred = True  # Django asks after an error: always the server
+    try:
+        assert db.is_usable() and len(pings) == 2
+    finally:
+        db.errors_occurred = False
     monkeypatch.setattr(backend, "IDLE_CHECK", 0.0)
-    assert db.is_usable() and len(pings) == 2
+    assert db.is_usable() and len(pings) == 3
 
 
 @pytest.mark.django_db

@@ -117,3 +117,70 @@ def test_other_errors_are_not_retried(database):
                 cursor.execute("SELECT * FROM missing")
     finally:
         db.close()
+
+
+def test_a_wal_checkpoint_waits_for_readers_with_sqlites_handler(database):
+    """privacy.addresses empties the WAL file; that pragma waits inside SQLite for readers."""
+    db = _wrapper(database, timeout=10)
+    try:
+        with db.cursor() as cursor:
+            cursor.execute("INSERT INTO t VALUES (%s)", [1])  # frames in the WAL
+        started = threading.Event()
+
+        def read_a_while():
+            raw = sqlite3.connect(database, isolation_level=None)
+            raw.execute("BEGIN")
+            raw.execute("SELECT COUNT(*) FROM t").fetchone()
+            started.set()
+            time.sleep(0.3)
+            raw.execute("COMMIT")
+            raw.close()
+
+        reader = threading.Thread(target=read_a_while)
+        reader.start()
+        assert started.wait(5)
+        with db.cursor() as cursor:
+            cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            assert cursor.fetchone()[0] == 0  # not busy: it waited for the reader
+            cursor.execute("PRAGMA busy_timeout")
+            assert cursor.fetchone()[0] == 0
+        reader.join()
+    finally:
+        db.close()
+
+
+def test_a_stale_snapshot_is_refused_at_once_not_retried(database, monkeypatch):
+    """SQLITE_BUSY_SNAPSHOT: waiting cannot help, so it is the error it always was."""
+    sleeps = []
+    monkeypatch.setattr(backend.time, "sleep", sleeps.append)
+    db = _wrapper(database, timeout=10)
+    try:
+        with db.cursor() as cursor:
+            cursor.execute("BEGIN")  # a read transaction, as a chunked iterator holds one
+            cursor.execute("SELECT COUNT(*) FROM t")
+            cursor.fetchone()
+            other = sqlite3.connect(database, isolation_level=None)
+            other.execute("INSERT INTO t VALUES (5)")
+            other.close()
+            with pytest.raises(OperationalError):
+                cursor.execute("INSERT INTO t VALUES (%s)", [6])
+            cursor.execute("ROLLBACK")
+        assert sleeps == []
+    finally:
+        db.close()
+
+
+def test_outside_wal_mode_it_is_djangos_backend(tmp_path):
+    path = tmp_path / "journal.sqlite3"
+    sqlite3.connect(path).close()  # a new file: rollback journal
+    settings = copy.deepcopy(connection.settings_dict)
+    settings.update(NAME=str(path), TEST={})
+    settings["OPTIONS"] = {"timeout": 3}  # no init command: no WAL
+    db = backend.DatabaseWrapper(settings, alias="journal")
+    try:
+        with db.cursor() as cursor:
+            cursor.execute("PRAGMA busy_timeout")
+            assert cursor.fetchone()[0] == 3000  # SQLite's handler, as before
+            assert cursor.retrying is False
+    finally:
+        db.close()
