@@ -6,6 +6,7 @@ import copy
 import sqlite3
 import threading
 import time
+from contextlib import contextmanager
 
 import pytest
 from django.db import OperationalError, connection, connections
@@ -25,7 +26,11 @@ def _wrapper(path, timeout: float):
     return backend.DatabaseWrapper(settings, alias=f"retry-{timeout}")
 
 
-def _hold_write_lock(path, seconds: float, taken: threading.Event) -> threading.Thread:
+@contextmanager
+def _write_locked(path, seconds: float):
+    """Another connection holds the write lock for ``seconds`` from entry; joined on exit."""
+    taken = threading.Event()
+
     def hold():
         raw = sqlite3.connect(path, isolation_level=None)
         raw.execute("BEGIN IMMEDIATE")
@@ -37,7 +42,11 @@ def _hold_write_lock(path, seconds: float, taken: threading.Event) -> threading.
 
     thread = threading.Thread(target=hold)
     thread.start()
-    return thread
+    try:
+        assert taken.wait(5)
+        yield
+    finally:
+        thread.join()
 
 
 @pytest.fixture
@@ -62,12 +71,8 @@ def test_a_write_waits_for_the_lock_then_succeeds_without_sqlites_busy_handler(d
         with db.cursor() as cursor:
             cursor.execute("PRAGMA busy_timeout")
             assert cursor.fetchone()[0] == 0  # SQLite's 1-2-5 ms sleeps are off
-        taken = threading.Event()
-        holder = _hold_write_lock(database, 0.2, taken)
-        assert taken.wait(5)
-        with db.cursor() as cursor:
+        with _write_locked(database, 0.2), db.cursor() as cursor:
             cursor.execute("INSERT INTO t VALUES (%s)", [1])  # busy, retried until free
-        holder.join()
         with db.cursor() as cursor:
             cursor.execute("SELECT n FROM t ORDER BY n")
             assert [row[0] for row in cursor.fetchall()] == [0, 1]  # once each
@@ -79,13 +84,9 @@ def test_a_lock_held_past_the_timeout_is_the_usual_error(database):
     db = _wrapper(database, timeout=0.05)
     try:
         db.ensure_connection()
-        taken = threading.Event()
-        holder = _hold_write_lock(database, 0.5, taken)
-        assert taken.wait(5)
-        with pytest.raises(OperationalError, match="locked"):
+        with _write_locked(database, 0.5), pytest.raises(OperationalError, match="locked"):
             with db.cursor() as cursor:
                 cursor.execute("INSERT INTO t VALUES (%s)", [1])
-        holder.join()
     finally:
         db.close()
 
@@ -94,14 +95,10 @@ def test_executemany_waits_with_sqlites_handler_and_puts_it_back(database):
     db = _wrapper(database, timeout=10)
     try:
         db.ensure_connection()
-        taken = threading.Event()
-        holder = _hold_write_lock(database, 0.2, taken)
-        assert taken.wait(5)
-        with db.cursor() as cursor:
+        with _write_locked(database, 0.2), db.cursor() as cursor:
             cursor.executemany("INSERT INTO t VALUES (%s)", [[1], [2], [3]])
             cursor.execute("PRAGMA busy_timeout")
             assert cursor.fetchone()[0] == 0
-        holder.join()
         with db.cursor() as cursor:
             cursor.execute("SELECT COUNT(*) FROM t")
             assert cursor.fetchone()[0] == 4
